@@ -1,0 +1,19 @@
+package dev.switchboard.format;
+
+/**
+ * A reply to send, platform-neutral: what {@code switchboard format} reads and what the dialogue step
+ * hands to the formatter.
+ *
+ * @param chatId the conversation to post into
+ * @param text the reply text (plain text; formatters escape what the platform's markup needs)
+ * @param replyToMessageId the message answered, quoted or threaded on where the platform supports it
+ * @param threadId the thread/topic to post into, or null
+ * @param accountId the platform account that sends it where the request must name it (WhatsApp
+ *     business {@code phone_number_id}), else null
+ */
+public record Reply(String chatId, String text, String replyToMessageId, String threadId, String accountId) {
+
+    public Reply(String chatId, String text, String replyToMessageId, String threadId) {
+        this(chatId, text, replyToMessageId, threadId, null);
+    }
+}

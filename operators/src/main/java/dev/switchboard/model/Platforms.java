@@ -1,0 +1,15 @@
+package dev.switchboard.model;
+
+import java.util.List;
+
+/** Platform names as they appear in topics ({@code chat.in.<platform>}) and in {@code platform}. */
+public final class Platforms {
+    public static final String TELEGRAM = "telegram";
+    public static final String SLACK = "slack";
+    public static final String WHATSAPP = "whatsapp";
+
+    /** Platforms this build can normalize and format. */
+    public static final List<String> SUPPORTED = List.of(TELEGRAM, SLACK, WHATSAPP);
+
+    private Platforms() {}
+}

@@ -1,0 +1,57 @@
+package dev.switchboard.normalize;
+
+import dev.switchboard.model.UnifiedMessage;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one payload carried: chat messages, and the reasons for whatever else it held (non-message
+ * callbacks, delivery statuses, bots' own messages) that the job counts but does not answer.
+ */
+public record Normalized(List<Item> messages, List<String> ignored) {
+
+    /**
+     * @param accountId the receiving platform account where a reply has to name it (WhatsApp
+     *     {@code phone_number_id}), else null
+     * @param edit the platform reports an edit of an earlier message
+     */
+    public record Item(UnifiedMessage message, String accountId, boolean edit) {}
+
+    public Normalized {
+        messages = List.copyOf(messages);
+        ignored = List.copyOf(ignored);
+    }
+
+    public static Normalized ignored(String reason) {
+        return new Normalized(List.of(), List.of(reason));
+    }
+
+    public List<UnifiedMessage> unifiedMessages() {
+        List<UnifiedMessage> out = new ArrayList<>(messages.size());
+        for (Item item : messages) {
+            out.add(item.message());
+        }
+        return out;
+    }
+
+    /** Collects items and ignore reasons while a normalizer walks a payload. */
+    static final class Builder {
+        private final List<Item> messages = new ArrayList<>();
+        private final List<String> ignored = new ArrayList<>();
+
+        Builder message(UnifiedMessage message, String accountId, boolean edit) {
+            messages.add(new Item(message, accountId, edit));
+            return this;
+        }
+
+        Builder ignore(String reason) {
+            ignored.add(reason);
+            return this;
+        }
+
+        Normalized build() {
+            return new Normalized(messages, ignored);
+        }
+    }
+}

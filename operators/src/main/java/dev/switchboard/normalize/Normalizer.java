@@ -1,0 +1,19 @@
+package dev.switchboard.normalize;
+
+/**
+ * Turns one raw platform payload into unified messages. Implementations are plain Java, stateless and
+ * thread-safe, and never throw anything but {@link MalformedPayloadException} for bad input.
+ */
+public interface Normalizer {
+
+    /** The platform name, as in {@code chat.in.<platform>}. */
+    String platform();
+
+    /**
+     * @param payload the raw bytes as the platform sent them
+     * @param botId the bot/tenant that received it
+     * @return the messages it carries (possibly several) and the non-message events it carries
+     * @throws MalformedPayloadException when the payload is not a valid payload of this platform
+     */
+    Normalized normalize(byte[] payload, String botId) throws MalformedPayloadException;
+}
