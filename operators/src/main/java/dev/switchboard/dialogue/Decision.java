@@ -1,0 +1,20 @@
+package dev.switchboard.dialogue;
+
+import java.util.List;
+
+/**
+ * What the policy decided for one message.
+ *
+ * @param replies reply texts to send, in order (empty when the bot stays quiet)
+ * @param language the language they are written in
+ * @param intent the intent acted on
+ * @param urgent the message was flagged urgent: replies go out with {@code priority: urgent}
+ * @param handoffReason non-null when the session was just handed to a person (the reason for the
+ *     handoff record)
+ */
+public record Decision(List<String> replies, String language, String intent, boolean urgent, String handoffReason) {
+
+    public boolean handoff() {
+        return handoffReason != null;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.switchboard.dialogue;
+
+/**
+ * One turn of a conversation kept in state. A Flink POJO (public fields, no-arg constructor) so that
+ * fields can be added later without breaking restore from older savepoints.
+ */
+public class Turn {
+    public static final String USER = "user";
+    public static final String BOT = "bot";
+
+    /** {@link #USER} or {@link #BOT}. */
+    public String role;
+    public String text;
+    /** Epoch ms. */
+    public long at;
+    /** The intent of a user turn, null for bot turns. */
+    public String intent;
+
+    public Turn() {}
+
+    public Turn(String role, String text, long at, String intent) {
+        this.role = role;
+        this.text = text;
+        this.at = at;
+        this.intent = intent;
+    }
+
+    @Override
+    public String toString() {
+        return role + ": " + text;
+    }
+}

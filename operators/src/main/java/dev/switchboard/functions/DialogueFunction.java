@@ -1,0 +1,159 @@
+package dev.switchboard.functions;
+
+import dev.switchboard.dialogue.Decision;
+import dev.switchboard.dialogue.DialoguePolicy;
+import dev.switchboard.dialogue.DialogueSettings;
+import dev.switchboard.dialogue.DialogueState;
+import dev.switchboard.dialogue.Turn;
+import dev.switchboard.model.InboundMessage;
+import dev.switchboard.model.UnifiedMessage;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The dialogue step, keyed by session. Keeps each session's {@link DialogueState} in keyed state
+ * (RocksDB in the job), answers redelivered platform messages once, bounds history, runs the
+ * {@link DialoguePolicy}, and emits replies plus a handoff record when a session goes to a person.
+ *
+ * <p>State lifetime: every message (re)arms one processing-time timer at
+ * {@code max(last activity + session timeout, end of handoff)}; when it fires the whole state is
+ * cleared, so an idle session leaves neither state nor timer behind. Processing time, not event time:
+ * idleness is about the bot's clock, and platform timestamps arrive out of order across platforms.
+ */
+public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMessage, BotReply> {
+    private static final long serialVersionUID = 1L;
+
+    public static final String STATE_NAME = "dialogue-state";
+
+    public static final OutputTag<HandoffRequest> HANDOFFS =
+            new OutputTag<>("handoffs", TypeInformation.of(HandoffRequest.class));
+
+    private final DialoguePolicy policy;
+
+    private transient ValueState<DialogueState> state;
+    private transient PlatformCounters replied;
+    private transient PlatformCounters duplicates;
+    private transient PlatformCounters quiet;
+    private transient PlatformCounters handoffs;
+    private transient Counter sessionsStarted;
+    private transient Counter sessionsExpired;
+
+    public DialogueFunction(DialogueSettings settings) {
+        this.policy = new DialoguePolicy(settings);
+    }
+
+    /** The descriptor of the dialogue state; the savepoint tools use this very method. */
+    public static ValueStateDescriptor<DialogueState> stateDescriptor() {
+        return new ValueStateDescriptor<>(STATE_NAME, TypeInformation.of(DialogueState.class));
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        state = getRuntimeContext().getState(stateDescriptor());
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("switchboard");
+        replied = new PlatformCounters(group, "replied");
+        duplicates = new PlatformCounters(group, "duplicates");
+        quiet = new PlatformCounters(group, "quietWhileHandedOff");
+        handoffs = new PlatformCounters(group, "handoffs");
+        sessionsStarted = group.counter("sessionsStarted");
+        sessionsExpired = group.counter("sessionsExpired");
+    }
+
+    @Override
+    public void processElement(UnderstoodMessage in, Context ctx, Collector<BotReply> out) throws Exception {
+        InboundMessage inbound = in.inbound();
+        UnifiedMessage message = inbound.message();
+        DialogueSettings settings = policy.settings();
+        long now = ctx.timerService().currentProcessingTime();
+
+        DialogueState s = state.value();
+        if (s == null) {
+            s = new DialogueState();
+            sessionsStarted.inc();
+        }
+        String redeliveryKey = message.redeliveryKey();
+        if (redeliveryKey != null) {
+            if (s.recentRedeliveryKeys.contains(redeliveryKey)) {
+                duplicates.inc(message.platform());
+                return;
+            }
+            s.recentRedeliveryKeys.add(redeliveryKey);
+            trim(s.recentRedeliveryKeys, settings.dedupWindow());
+        }
+
+        Decision decision = policy.decide(s, message, in.understanding(), now);
+        s.lastActivity = now;
+        s.history.add(new Turn(Turn.USER, clip(message.text(), settings.maxTurnTextLength()), message.timestamp(),
+                decision.intent()));
+        for (int i = 0; i < decision.replies().size(); i++) {
+            String text = decision.replies().get(i);
+            s.history.add(new Turn(Turn.BOT, clip(text, settings.maxTurnTextLength()), now, null));
+            out.collect(new BotReply(message.platform(), message.botId(), inbound.sessionKey(), message.chatId(),
+                    message.threadId(), message.messageId(), inbound.accountId(), message.messageId(),
+                    inbound.receivedAt(), i, text, decision.intent(), decision.language(), decision.urgent()));
+            replied.inc(message.platform());
+        }
+        trim(s.history, settings.historySize());
+        if (decision.replies().isEmpty()) {
+            quiet.inc(message.platform());
+        }
+        if (decision.handoff()) {
+            handoffs.inc(message.platform());
+            ctx.output(HANDOFFS, new HandoffRequest(inbound.sessionKey(), message.botId(), message.platform(),
+                    message.chatId(), message.threadId(), message.sender() == null ? null : message.sender().id(),
+                    message.sender() == null ? null : message.sender().name(), decision.handoffReason(),
+                    decision.intent(), decision.urgent(), decision.language(), message.messageId(), now,
+                    s.handoffUntil, List.copyOf(s.history)));
+        }
+
+        // Whole seconds, so a burst of messages in one session does not churn the timer queue.
+        long expiry = Math.max(now + settings.sessionTimeout().toMillis(), s.handoffUntil);
+        expiry = (expiry / 1000 + 1) * 1000;
+        if (expiry != s.expiryTimer) {
+            if (s.expiryTimer != 0) {
+                ctx.timerService().deleteProcessingTimeTimer(s.expiryTimer);
+            }
+            ctx.timerService().registerProcessingTimeTimer(expiry);
+            s.expiryTimer = expiry;
+        }
+        state.update(s);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<BotReply> out) throws Exception {
+        DialogueState s = state.value();
+        if (s != null && timestamp >= s.expiryTimer) {
+            state.clear();
+            sessionsExpired.inc();
+        }
+    }
+
+    private static <T> void trim(List<T> list, int max) {
+        if (list.size() > max) {
+            List<T> keep = new ArrayList<>(list.subList(list.size() - max, list.size()));
+            list.clear();
+            list.addAll(keep);
+        }
+    }
+
+    private static String clip(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        int end = max;
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end) + "…";
+    }
+}
