@@ -1,0 +1,168 @@
+package dev.switchboard.job;
+
+import dev.switchboard.connectors.KafkaSettings;
+import dev.switchboard.dialogue.DialogueSettings;
+import dev.switchboard.model.Topics;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.util.TimeUtils;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The job's configuration, parsed once from {@code --name value} arguments (or {@code --name=value}),
+ * validated with messages that name the option, and passed to the topology through constructors.
+ * Durations accept Flink's forms: {@code 500ms}, {@code 30s}, {@code 10min}, {@code 2h}.
+ */
+public record JobConfig(
+        KafkaSettings kafka,
+        Topics topics,
+        String defaultBotId,
+        DialogueSettings dialogue,
+        Duration checkpointInterval,
+        String checkpointDir,
+        int parallelism,
+        Duration understandTimeout,
+        int understandCapacity) {
+
+    /** Every option with its default ({@code null}: required or unset) and meaning, for --help and the README. */
+    public static final Map<String, String[]> OPTIONS = options();
+
+    private static Map<String, String[]> options() {
+        Map<String, String[]> o = new LinkedHashMap<>();
+        o.put("bootstrap-servers", new String[] {null, "Kafka bootstrap servers, host:port[,host:port] (required)"});
+        o.put("topic-prefix", new String[] {Topics.DEFAULT_PREFIX, "prefix of all topics: <prefix>in.<platform>, <prefix>out.<platform>, <prefix>dlq, <prefix>handoff"});
+        o.put("group-id", new String[] {"switchboard", "consumer group of the inbound source"});
+        o.put("default-bot-id", new String[] {"default", "bot id of inbound records without a bot-id header"});
+        o.put("delivery-guarantee", new String[] {"at-least-once", "at-least-once or exactly-once (Kafka transactions, committed on checkpoints)"});
+        o.put("transactional-id-prefix", new String[] {"switchboard", "prefix of the sinks' transactional ids (exactly-once); unique per job"});
+        o.put("transaction-timeout", new String[] {"15min", "producer transaction.timeout.ms (exactly-once); at most the broker's 15 min maximum"});
+        o.put("start-from", new String[] {"earliest", "where a consumer group without committed offsets starts: earliest or latest"});
+        o.put("partition-discovery-interval", new String[] {"30s", "how often new chat.in.* topics and partitions are discovered"});
+        o.put("checkpoint-interval", new String[] {"10s", "checkpoint interval; with exactly-once, replies become visible at this pace"});
+        o.put("checkpoint-dir", new String[] {null, "checkpoint storage URI (file://, s3://, ...); default: the cluster's configuration"});
+        o.put("parallelism", new String[] {null, "job parallelism; default: the cluster's configuration"});
+        o.put("session-timeout", new String[] {"30min", "idle time after which a session and all its state expire"});
+        o.put("handoff-duration", new String[] {"30min", "how long the bot stays quiet in a session handed to a person"});
+        o.put("history-size", new String[] {"20", "user and bot turns kept per session"});
+        o.put("dedup-window", new String[] {"64", "redelivery keys remembered per session"});
+        o.put("understand-timeout", new String[] {"2s", "async understand timeout, after which the keyword rules decide"});
+        o.put("understand-capacity", new String[] {"1000", "in-flight messages per understand subtask"});
+        return java.util.Collections.unmodifiableMap(o);
+    }
+
+    /** Parses arguments; {@code kafka.<property>} options pass client properties through. */
+    public static JobConfig parse(List<String> args) {
+        Map<String, String> values = new TreeMap<>();
+        Map<String, String> kafkaProps = new TreeMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "' (options are --name value)");
+            }
+            String name = arg.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else {
+                if (i + 1 >= args.size()) {
+                    throw new IllegalArgumentException("option --" + name + " needs a value");
+                }
+                value = args.get(++i);
+            }
+            if (name.startsWith("kafka.")) {
+                kafkaProps.put(name.substring("kafka.".length()), value);
+            } else if (OPTIONS.containsKey(name)) {
+                values.put(name, value);
+            } else {
+                throw new IllegalArgumentException("unknown option --" + name + " (known: " + String.join(", ", OPTIONS.keySet()) + ", kafka.<property>)");
+            }
+        }
+        return fromValues(values, kafkaProps);
+    }
+
+    private static JobConfig fromValues(Map<String, String> v, Map<String, String> kafkaProps) {
+        String bootstrap = get(v, "bootstrap-servers");
+        if (bootstrap == null || bootstrap.isBlank()) {
+            throw new IllegalArgumentException("--bootstrap-servers is required");
+        }
+        DeliveryGuarantee guarantee = switch (get(v, "delivery-guarantee")) {
+            case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
+            case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
+            default -> throw new IllegalArgumentException(
+                    "--delivery-guarantee must be at-least-once or exactly-once, was '" + get(v, "delivery-guarantee") + "'");
+        };
+        String startFrom = get(v, "start-from");
+        if (!startFrom.equals("earliest") && !startFrom.equals("latest")) {
+            throw new IllegalArgumentException("--start-from must be earliest or latest, was '" + startFrom + "'");
+        }
+        KafkaSettings kafka;
+        DialogueSettings dialogue;
+        Topics topics;
+        try {
+            kafka = new KafkaSettings(bootstrap, get(v, "group-id"), guarantee, get(v, "transactional-id-prefix"),
+                    duration(v, "transaction-timeout"), duration(v, "partition-discovery-interval"),
+                    startFrom.equals("earliest"), kafkaProps);
+            dialogue = new DialogueSettings(integer(v, "history-size"), integer(v, "dedup-window"),
+                    duration(v, "session-timeout"), duration(v, "handoff-duration"),
+                    DialogueSettings.DEFAULTS.maxTurnTextLength());
+            topics = new Topics(get(v, "topic-prefix"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        Duration checkpointInterval = duration(v, "checkpoint-interval");
+        if (checkpointInterval.toMillis() < 10) {
+            throw new IllegalArgumentException("--checkpoint-interval must be at least 10ms");
+        }
+        if (guarantee == DeliveryGuarantee.EXACTLY_ONCE
+                && kafka.transactionTimeout().compareTo(checkpointInterval.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("--transaction-timeout must be at least twice --checkpoint-interval");
+        }
+        String parallelism = get(v, "parallelism");
+        int p = parallelism == null ? -1 : integer(v, "parallelism");
+        if (parallelism != null && p < 1) {
+            throw new IllegalArgumentException("--parallelism must be at least 1");
+        }
+        String botId = get(v, "default-bot-id");
+        if (botId.isBlank() || botId.contains(":")) {
+            throw new IllegalArgumentException("--default-bot-id must be non-empty and contain no ':'");
+        }
+        int capacity = integer(v, "understand-capacity");
+        if (capacity < 1) {
+            throw new IllegalArgumentException("--understand-capacity must be at least 1");
+        }
+        return new JobConfig(kafka, topics, botId, dialogue, checkpointInterval, get(v, "checkpoint-dir"), p,
+                duration(v, "understand-timeout"), capacity);
+    }
+
+    private static String get(Map<String, String> values, String name) {
+        return values.getOrDefault(name, OPTIONS.get(name)[0]);
+    }
+
+    private static Duration duration(Map<String, String> values, String name) {
+        String raw = get(values, name);
+        try {
+            Duration d = TimeUtils.parseDuration(raw);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("negative");
+            }
+            return d;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--" + name + " must be a duration such as 30s or 10min, was '" + raw + "'");
+        }
+    }
+
+    private static int integer(Map<String, String> values, String name) {
+        String raw = get(values, name);
+        try {
+            return Integer.parseInt(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be an integer, was '" + raw + "'");
+        }
+    }
+}

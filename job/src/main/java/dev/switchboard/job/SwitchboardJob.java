@@ -1,0 +1,76 @@
+package dev.switchboard.job;
+
+import dev.switchboard.connectors.ChatKafka;
+import dev.switchboard.model.InboundRecord;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.util.Arrays;
+
+/**
+ * Entry point for {@code flink run} (and {@code switchboard run}): parse, validate, wire, execute.
+ * The arguments are {@link JobConfig}'s options.
+ */
+public final class SwitchboardJob {
+    public static final String JOB_NAME = "switchboard";
+
+    private SwitchboardJob() {}
+
+    public static void main(String[] args) throws Exception {
+        JobConfig config;
+        try {
+            config = JobConfig.parse(Arrays.asList(args));
+        } catch (IllegalArgumentException e) {
+            // A plain message, not a stack trace, for a configuration mistake.
+            throw new IllegalArgumentException("switchboard: " + e.getMessage(), e);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration(config));
+        JobExecutionResult result = build(env, config).execute(JOB_NAME);
+        result.getJobExecutionResult();
+    }
+
+    /** The Flink settings this job needs whatever the cluster says: RocksDB, no Kryo fallback, checkpoints. */
+    public static Configuration jobConfiguration(JobConfig config) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        // Exactly-once checkpoints keep dialogue state consistent with the input whatever the sink's
+        // delivery guarantee is; the guarantee only decides whether the sinks use transactions.
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        if (config.checkpointDir() != null) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir());
+        }
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        return conf;
+    }
+
+    /** The whole job on {@code env}: Kafka source, topology, Kafka sinks. */
+    public static StreamExecutionEnvironment build(StreamExecutionEnvironment env, JobConfig config) {
+        if (config.parallelism() > 0) {
+            env.setParallelism(config.parallelism());
+        }
+        DataStream<InboundRecord> records = env
+                .fromSource(ChatKafka.source(config.kafka(), config.topics()), WatermarkStrategy.noWatermarks(),
+                        "kafka: " + config.topics().inboundPattern().pattern())
+                .uid(OperatorIds.SOURCE);
+        Pipeline.define(records, config, new Pipeline.Sinks(
+                replies -> replies.sinkTo(ChatKafka.sink(config.kafka(), "replies"))
+                        .uid(OperatorIds.SINK_REPLIES).name("kafka: " + config.topics().outbound("<platform>")),
+                deadLetters -> deadLetters.sinkTo(ChatKafka.sink(config.kafka(), "dlq"))
+                        .uid(OperatorIds.SINK_DEAD_LETTERS).name("kafka: " + config.topics().deadLetters()),
+                handoffs -> handoffs.sinkTo(ChatKafka.sink(config.kafka(), "handoff"))
+                        .uid(OperatorIds.SINK_HANDOFFS).name("kafka: " + config.topics().handoff())));
+        return env;
+    }
+}
