@@ -24,6 +24,7 @@ public record JobConfig(
         DialogueSettings dialogue,
         Duration checkpointInterval,
         String checkpointDir,
+        Duration bufferTimeout,
         int parallelism,
         Duration understandTimeout,
         int understandCapacity) {
@@ -44,6 +45,7 @@ public record JobConfig(
         o.put("partition-discovery-interval", new String[] {"30s", "how often new chat.in.* topics and partitions are discovered"});
         o.put("checkpoint-interval", new String[] {"10s", "checkpoint interval; with exactly-once, replies become visible at this pace"});
         o.put("checkpoint-dir", new String[] {null, "checkpoint storage URI (file://, s3://, ...); default: the cluster's configuration"});
+        o.put("buffer-timeout", new String[] {"5ms", "longest time a record waits in a network buffer (Flink's default is 100ms)"});
         o.put("parallelism", new String[] {null, "job parallelism; default: the cluster's configuration"});
         o.put("session-timeout", new String[] {"30min", "idle time after which a session and all its state expire"});
         o.put("handoff-duration", new String[] {"30min", "how long the bot stays quiet in a session handed to a person"});
@@ -136,7 +138,8 @@ public record JobConfig(
         if (capacity < 1) {
             throw new IllegalArgumentException("--understand-capacity must be at least 1");
         }
-        return new JobConfig(kafka, topics, botId, dialogue, checkpointInterval, get(v, "checkpoint-dir"), p,
+        return new JobConfig(kafka, topics, botId, dialogue, checkpointInterval, get(v, "checkpoint-dir"),
+                duration(v, "buffer-timeout"), p,
                 duration(v, "understand-timeout"), capacity);
     }
 

@@ -6,6 +6,7 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -52,6 +53,9 @@ public final class SwitchboardJob {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir());
         }
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        // Someone is waiting for each reply: ship network buffers after at most this long instead of
+        // Flink's default 100 ms.
+        conf.set(ExecutionOptions.BUFFER_TIMEOUT, config.bufferTimeout());
         return conf;
     }
 

@@ -1,6 +1,7 @@
 package dev.switchboard.normalize;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,6 +46,11 @@ public final class Json {
         JsonNode root;
         try {
             root = MAPPER.readTree(payload);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw MalformedPayloadException.malformed(
+                    platform + ": not valid JSON" + where + ": " + firstLine(e.getOriginalMessage()));
         } catch (IOException | RuntimeException e) {
             throw MalformedPayloadException.malformed(platform + ": not valid JSON: " + firstLine(e.getMessage()));
         }
@@ -156,6 +162,8 @@ public final class Json {
         if (s == null) {
             return "unreadable";
         }
+        // Jackson appends where an unclosed object began; the line and column above say enough.
+        s = s.replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)", "");
         int nl = s.indexOf('\n');
         String line = nl < 0 ? s : s.substring(0, nl);
         return line.length() > 200 ? line.substring(0, 200) + "..." : line;

@@ -1,0 +1,200 @@
+package dev.switchboard.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.switchboard.demo.Demo;
+import dev.switchboard.format.Formatter;
+import dev.switchboard.format.Formatters;
+import dev.switchboard.format.PlatformRequest;
+import dev.switchboard.format.Reply;
+import dev.switchboard.job.JobConfig;
+import dev.switchboard.job.SwitchboardJob;
+import dev.switchboard.model.UnifiedMessage;
+import dev.switchboard.normalize.Json;
+import dev.switchboard.normalize.MalformedPayloadException;
+import dev.switchboard.normalize.Normalized;
+import dev.switchboard.normalize.Normalizer;
+import dev.switchboard.normalize.Normalizers;
+import dev.switchboard.model.Platforms;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code bin/switchboard}: {@code demo}, {@code run}, {@code normalize <platform>},
+ * {@code format <platform>}. Exit codes: 0 success, 1 bad input, 2 bad usage.
+ */
+public final class SwitchboardCli {
+    static final int OK = 0;
+    static final int BAD_INPUT = 1;
+    static final int USAGE = 2;
+
+    private static final ObjectMapper PRETTY = Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    SwitchboardCli(InputStream in, PrintStream out, PrintStream err) {
+        this.in = in;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int code = new SwitchboardCli(System.in, System.out, System.err).run(args);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    int run(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            usage(args.length == 0 ? err : out);
+            return args.length == 0 ? USAGE : OK;
+        }
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        switch (args[0]) {
+            case "normalize":
+                return normalize(rest);
+            case "format":
+                return format(rest);
+            case "run":
+                return runJob(rest);
+            case "demo":
+                return demo(rest);
+            default:
+                err.println("switchboard: unknown command '" + args[0] + "'");
+                usage(err);
+                return USAGE;
+        }
+    }
+
+    private int normalize(List<String> args) throws IOException {
+        if (args.isEmpty() || args.size() != 1 && !(args.size() == 3 && args.get(1).equals("--bot-id"))) {
+            err.println("usage: switchboard normalize <platform> [--bot-id ID] < payload");
+            return USAGE;
+        }
+        Normalizer normalizer = Normalizers.forPlatform(args.get(0)).orElse(null);
+        if (normalizer == null) {
+            err.println("switchboard normalize: unknown platform '" + args.get(0) + "' (supported: "
+                    + String.join(", ", Normalizers.platforms()) + ")");
+            return USAGE;
+        }
+        String botId = args.size() == 3 ? args.get(2) : "default";
+        byte[] payload = in.readNBytes(Json.MAX_PAYLOAD_BYTES + 1);
+        Normalized result;
+        try {
+            result = normalizer.normalize(payload, botId);
+        } catch (MalformedPayloadException e) {
+            err.println("switchboard normalize: " + e.getMessage());
+            return BAD_INPUT;
+        }
+        for (String reason : result.ignored()) {
+            err.println("ignored: " + reason);
+        }
+        for (Normalized.Item item : result.messages()) {
+            if (item.edit()) {
+                err.println("note: message " + item.message().messageId() + " is an edit of an earlier message");
+            }
+        }
+        List<UnifiedMessage> messages = result.unifiedMessages();
+        out.println(PRETTY.writeValueAsString(messages.size() == 1 ? messages.get(0) : messages));
+        return OK;
+    }
+
+    private int format(List<String> args) throws IOException {
+        if (args.size() != 1) {
+            err.println("usage: switchboard format <platform> < reply.json   (reply: {chatId, text, replyToMessageId, threadId})");
+            return USAGE;
+        }
+        Formatter formatter = Formatters.forPlatform(args.get(0)).orElse(null);
+        if (formatter == null) {
+            err.println("switchboard format: unknown platform '" + args.get(0) + "' (supported: "
+                    + String.join(", ", Platforms.SUPPORTED) + ")");
+            return USAGE;
+        }
+        Reply reply;
+        try {
+            JsonNode node = Json.readObject(in.readNBytes(Json.MAX_PAYLOAD_BYTES + 1), "reply");
+            for (var it = node.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!List.of("chatId", "text", "replyToMessageId", "threadId", "accountId").contains(f)) {
+                    throw new IllegalArgumentException("unknown field '" + f
+                            + "' (fields: chatId, text, replyToMessageId, threadId, accountId)");
+                }
+            }
+            if (node.has("text") && !node.get("text").isTextual()) {
+                throw new IllegalArgumentException("text must be a string");
+            }
+            reply = new Reply(Json.id(node, "chatId"), Json.text(node, "text"), Json.id(node, "replyToMessageId"),
+                    Json.id(node, "threadId"), Json.id(node, "accountId"));
+            List<PlatformRequest> requests = formatter.format(reply);
+            ArrayNode bodies = PRETTY.createArrayNode();
+            for (PlatformRequest r : requests) {
+                bodies.add(Json.MAPPER.readTree(r.body()));
+            }
+            out.println(PRETTY.writeValueAsString(bodies.size() == 1 ? bodies.get(0) : bodies));
+            return OK;
+        } catch (MalformedPayloadException | IllegalArgumentException e) {
+            err.println("switchboard format: " + e.getMessage());
+            return BAD_INPUT;
+        }
+    }
+
+    private int runJob(List<String> args) throws Exception {
+        try {
+            JobConfig.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("switchboard run: " + e.getMessage());
+            err.println("options:");
+            printOptions(err);
+            return USAGE;
+        }
+        SwitchboardJob.main(args.toArray(new String[0]));
+        return OK;
+    }
+
+    private int demo(List<String> args) throws Exception {
+        Demo.Options options;
+        try {
+            options = Demo.Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("switchboard demo: " + e.getMessage());
+            err.println(Demo.Options.USAGE);
+            return USAGE;
+        }
+        new Demo(options, out).run();
+        return OK;
+    }
+
+    private void usage(PrintStream s) {
+        s.println("usage: switchboard <command> [arguments]");
+        s.println();
+        s.println("  demo [options]                 embedded Kafka broker + Flink mini-cluster (web UI :8081) + live traffic");
+        s.println("  run --bootstrap-servers H:P    the job against an existing Kafka cluster");
+        s.println("  normalize <platform>           raw payload on stdin -> unified message(s) as JSON");
+        s.println("  format <platform>              reply JSON {chatId, text, replyToMessageId, threadId} on stdin -> request body");
+        s.println();
+        s.println("platforms: " + String.join(", ", Platforms.SUPPORTED));
+        s.println();
+        s.println(Demo.Options.USAGE);
+        s.println();
+        s.println("run options:");
+        printOptions(s);
+    }
+
+    private static void printOptions(PrintStream s) {
+        for (Map.Entry<String, String[]> o : JobConfig.OPTIONS.entrySet()) {
+            String def = o.getValue()[0] == null ? "" : " (default " + o.getValue()[0] + ")";
+            s.printf("  --%-30s %s%s%n", o.getKey(), o.getValue()[1], def);
+        }
+        s.printf("  --%-30s %s%n", "kafka.<property> VALUE", "any Kafka client property, e.g. --kafka.security.protocol SASL_SSL");
+    }
+
+}

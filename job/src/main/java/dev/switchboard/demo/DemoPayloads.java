@@ -1,0 +1,77 @@
+package dev.switchboard.demo;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.normalize.Json;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Payloads in each platform's real webhook shape (the same fields the platforms' documentation shows),
+ * for the demo's simulated users.
+ */
+public final class DemoPayloads {
+    private DemoPayloads() {}
+
+    /** A Telegram Bot API Update with a private-chat text message. */
+    public static byte[] telegram(long updateId, long messageId, long userId, String name, String text, long epochMs) {
+        ObjectNode update = Json.MAPPER.createObjectNode();
+        update.put("update_id", updateId);
+        ObjectNode message = update.putObject("message");
+        message.put("message_id", messageId);
+        message.putObject("from").put("id", userId).put("is_bot", false).put("first_name", name)
+                .put("language_code", "en");
+        message.putObject("chat").put("id", userId).put("first_name", name).put("type", "private");
+        message.put("date", epochMs / 1000);
+        message.put("text", text);
+        return bytes(update);
+    }
+
+    /** A Slack Events API event_callback carrying a direct message ({@code message.im}). */
+    public static byte[] slack(String eventId, String channel, String userId, String text, long epochMs, long seq) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("token", "XXYYZZ");
+        root.put("team_id", "T0DEMO0001");
+        root.put("api_app_id", "A0DEMO0001");
+        String ts = String.format(Locale.ROOT, "%d.%06d", epochMs / 1000, (epochMs % 1000) * 1000 + seq % 1000);
+        ObjectNode event = root.putObject("event");
+        event.put("type", "message");
+        event.put("channel", channel);
+        event.put("user", userId);
+        event.put("text", text);
+        event.put("ts", ts);
+        event.put("event_ts", ts);
+        event.put("channel_type", "im");
+        root.put("type", "event_callback");
+        root.put("event_id", eventId);
+        root.put("event_time", epochMs / 1000);
+        return bytes(root);
+    }
+
+    /** A WhatsApp Cloud API webhook with one text message. */
+    public static byte[] whatsapp(String wamid, String waId, String name, String text, long epochMs) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("object", "whatsapp_business_account");
+        ArrayNode entries = root.putArray("entry");
+        ObjectNode entry = entries.addObject();
+        entry.put("id", "102290129340398");
+        ObjectNode change = entry.putArray("changes").addObject();
+        ObjectNode value = change.putObject("value");
+        value.put("messaging_product", "whatsapp");
+        value.putObject("metadata").put("display_phone_number", "15550783881").put("phone_number_id", "106540352242922");
+        value.putArray("contacts").addObject().put("wa_id", waId).putObject("profile").put("name", name);
+        ObjectNode message = value.putArray("messages").addObject();
+        message.put("from", waId);
+        message.put("id", wamid);
+        message.put("timestamp", Long.toString(epochMs / 1000));
+        message.putObject("text").put("body", text);
+        message.put("type", "text");
+        change.put("field", "messages");
+        return bytes(root);
+    }
+
+    private static byte[] bytes(ObjectNode node) {
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,171 @@
+package dev.switchboard.demo;
+
+import dev.switchboard.model.Headers;
+import dev.switchboard.model.Platforms;
+import dev.switchboard.model.Topics;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Simulated users: a pool of conversations, each following a script in English or Chinese (orders
+ * with and without the number, refunds, complaints, urgent handoffs, small talk), spread over Telegram,
+ * Slack and WhatsApp, written to {@code chat.in.<platform>} at a steady rate. A small share of
+ * deliveries is repeated (as platforms redeliver webhooks) or truncated (malformed).
+ */
+final class DemoTraffic implements Runnable {
+    private static final List<List<String>> SCRIPTS = List.of(
+            List.of("hi", "where is my order?", "it's #{order}", "thanks!", "bye"),
+            List.of("hello there", "I want a refund", "order {order}", "thank you"),
+            List.of("my package hasn't arrived yet, order {order}", "thanks"),
+            List.of("this is unacceptable, worst service ever", "hello? anyone?"),
+            List.of("URGENT: I need to talk to a human asap"),
+            List.of("hey", "what's the weather like?", "where's my parcel", "A-{order}", "ok bye"),
+            List.of("你好", "我的订单到哪了？", "订单号 {order}", "谢谢"),
+            List.of("我要退款", "{order}", "再见"),
+            List.of("紧急！请转人工客服"),
+            List.of("快递还没到，单号{order}", "谢谢"));
+    private static final String[] NAMES = {"Alice", "Bob", "Chen Wei", "Dana", "Eve", "李娜", "Farid", "Grace", "王芳", "Hiro"};
+
+    private final String bootstrapServers;
+    private final Topics topics;
+    private final double ratePerSecond;
+    private final int conversations;
+    private final Random random = new Random(42);
+    private final AtomicLong sent = new AtomicLong();
+    private volatile boolean running = true;
+
+    private final List<Conversation> pool = new ArrayList<>();
+    private long nextConversation;
+    private long updateId = 500_000_000L;
+
+    DemoTraffic(String bootstrapServers, Topics topics, double ratePerSecond, int conversations) {
+        this.bootstrapServers = bootstrapServers;
+        this.topics = topics;
+        this.ratePerSecond = ratePerSecond;
+        this.conversations = conversations;
+    }
+
+    long sent() {
+        return sent.get();
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        Map<String, Object> props = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.LINGER_MS_CONFIG, 5);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            for (int i = 0; i < conversations; i++) {
+                pool.add(newConversation());
+            }
+            long intervalNanos = (long) (1_000_000_000L / ratePerSecond);
+            long next = System.nanoTime();
+            while (running) {
+                long now = System.nanoTime();
+                if (now < next) {
+                    long sleepMs = (next - now) / 1_000_000;
+                    if (sleepMs > 0) {
+                        Thread.sleep(Math.min(sleepMs, 100));
+                    }
+                    continue;
+                }
+                next += intervalNanos;
+                sendOne(producer);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void sendOne(KafkaProducer<byte[], byte[]> producer) {
+        int slot = random.nextInt(pool.size());
+        Conversation c = pool.get(slot);
+        String text = c.script.get(c.step).replace("{order}", c.order);
+        long now = System.currentTimeMillis();
+        byte[] payload = switch (c.platform) {
+            case Platforms.TELEGRAM -> DemoPayloads.telegram(updateId++, c.step + 1, Long.parseLong(c.userId), c.name, text, now);
+            case Platforms.SLACK -> DemoPayloads.slack("Ev" + Long.toString(updateId++, 36).toUpperCase(), c.chatId, c.userId, text, now, updateId);
+            default -> DemoPayloads.whatsapp("wamid.DEMO" + Long.toString(updateId++, 36).toUpperCase(), c.userId, c.name, text, now);
+        };
+        double dice = random.nextDouble();
+        if (dice < 0.01) {
+            payload = java.util.Arrays.copyOf(payload, payload.length / 2); // a truncated delivery
+        }
+        send(producer, c, payload, now);
+        if (dice > 0.98) {
+            send(producer, c, payload, now); // the platform redelivers the same webhook
+        }
+        c.step++;
+        if (c.step >= c.script.size()) {
+            pool.set(slot, newConversation());
+        }
+    }
+
+    private void send(KafkaProducer<byte[], byte[]> producer, Conversation c, byte[] payload, long now) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.inbound(c.platform),
+                c.chatId.getBytes(StandardCharsets.UTF_8), payload);
+        record.headers().add(Headers.BOT_ID, "demo".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(Headers.RECEIVED_AT, Long.toString(now).getBytes(StandardCharsets.UTF_8));
+        producer.send(record);
+        sent.incrementAndGet();
+    }
+
+    private Conversation newConversation() {
+        long n = nextConversation++;
+        String platform = Platforms.SUPPORTED.get((int) (n % Platforms.SUPPORTED.size()));
+        String name = NAMES[random.nextInt(NAMES.length)];
+        String userId;
+        String chatId;
+        switch (platform) {
+            case Platforms.TELEGRAM -> {
+                userId = Long.toString(700_000_000L + n);
+                chatId = userId;
+            }
+            case Platforms.SLACK -> {
+                userId = "U0" + Long.toString(1_000_000 + n, 36).toUpperCase();
+                chatId = "D0" + Long.toString(1_000_000 + n, 36).toUpperCase();
+            }
+            default -> {
+                userId = Long.toString(4915_100_000_000L + n);
+                chatId = userId;
+            }
+        }
+        return new Conversation(platform, userId, chatId, name, SCRIPTS.get(random.nextInt(SCRIPTS.size())),
+                Integer.toString(10_000 + random.nextInt(90_000)));
+    }
+
+    private static final class Conversation {
+        final String platform;
+        final String userId;
+        final String chatId;
+        final String name;
+        final List<String> script;
+        final String order;
+        int step;
+
+        Conversation(String platform, String userId, String chatId, String name, List<String> script, String order) {
+            this.platform = platform;
+            this.userId = userId;
+            this.chatId = chatId;
+            this.name = name;
+            this.script = script;
+            this.order = order;
+        }
+    }
+}
