@@ -92,7 +92,7 @@ public final class TelegramNormalizer implements Normalizer {
                 botId,
                 messageId,
                 chatId,
-                chatType(Json.text(chat, "type")),
+                chatType(Json.text(chat, "type"), chatId),
                 threadId,
                 replyTo,
                 sender(message, chat),
@@ -116,9 +116,10 @@ public final class TelegramNormalizer implements Normalizer {
         return "empty";
     }
 
-    private static String chatType(String type) throws MalformedPayloadException {
+    private static String chatType(String type, String chatId) throws MalformedPayloadException {
         if (type == null) {
-            throw MalformedPayloadException.malformed("telegram: message.chat.type is missing");
+            // Older payloads omit the type; user chats have positive ids, groups and channels negative.
+            return chatId.startsWith("-") ? ChatType.GROUP : ChatType.DIRECT;
         }
         return switch (type) {
             case "private" -> ChatType.DIRECT;
