@@ -27,10 +27,11 @@ public final class DialoguePolicy implements Serializable {
 
     /**
      * Order numbers: 5 to 20 digits, optionally behind up to four letters and a dash ("A-10234"), and
-     * a leading '#'. Not inside a longer word or number.
+     * a leading '#'; not inside a longer Latin word or number, but right after Chinese text is fine
+     * ("单号48213").
      */
     private static final Pattern ORDER_NUMBER =
-            Pattern.compile("(?<![\\p{L}\\p{N}#-])#?((?:[A-Za-z]{1,4}-?)?\\d{5,20})(?![\\p{L}\\p{N}])");
+            Pattern.compile("(?<![A-Za-z0-9#-])#?((?:[A-Za-z]{1,4}-?)?\\d{5,20})(?![A-Za-z0-9])");
 
     private final DialogueSettings settings;
 
