@@ -1,0 +1,190 @@
+package dev.switchboard.functions;
+
+import dev.switchboard.dialogue.DialogueSettings;
+import dev.switchboard.dialogue.DialogueState;
+import dev.switchboard.dialogue.Turn;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The dialogue step in a keyed harness on the RocksDB state backend, as the job runs it. */
+class DialogueFunctionTest {
+    private static final DialogueSettings SETTINGS =
+            new DialogueSettings(6, 4, Duration.ofMinutes(30), Duration.ofMinutes(10), 500);
+
+    private KeyedOneInputStreamOperatorTestHarness<String, UnderstoodMessage, BotReply> harness;
+
+    private KeyedOneInputStreamOperatorTestHarness<String, UnderstoodMessage, BotReply> open(OperatorSubtaskState restore)
+            throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new DialogueFunction(SETTINGS)),
+                m -> m.inbound().sessionKey(), Types.STRING);
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        if (restore != null) {
+            harness.initializeState(restore);
+        }
+        harness.open();
+        return harness;
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    private List<String> replies() {
+        List<String> texts = new ArrayList<>();
+        for (Object o : harness.getOutput()) {
+            if (o instanceof StreamRecord<?> r && r.getValue() instanceof BotReply reply) {
+                texts.add(reply.text());
+            }
+        }
+        harness.getOutput().clear();
+        return texts;
+    }
+
+    /** Sessions with dialogue state in RocksDB. */
+    private long liveSessions() {
+        org.apache.flink.runtime.state.KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+        try (var keys = backend.getKeys(DialogueFunction.STATE_NAME, org.apache.flink.runtime.state.VoidNamespace.INSTANCE)) {
+            return keys.count();
+        }
+    }
+
+    private DialogueState state(String sessionKey) throws Exception {
+        org.apache.flink.runtime.state.KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(sessionKey);
+        return backend.getPartitionedState(org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
+                        org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+                        DialogueFunction.stateDescriptor())
+                .value();
+    }
+
+    @Test
+    void redeliveredMessagesAreAnsweredOnce() throws Exception {
+        open(null);
+        harness.processElement(Messages.understood("42", "1", "hello", "upd-1"), 0);
+        harness.processElement(Messages.understood("42", "1", "hello", "upd-1"), 0);
+        assertThat(replies()).hasSize(1);
+        harness.processElement(Messages.understood("42", "2", "hello", "upd-2"), 0);
+        assertThat(replies()).hasSize(1);
+    }
+
+    @Test
+    void dedupSurvivesASnapshotAndRestore() throws Exception {
+        open(null);
+        harness.processElement(Messages.understood("42", "1", "where is my order", "upd-1"), 0);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        open(snapshot);
+        harness.processElement(Messages.understood("42", "1", "where is my order", "upd-1"), 0);
+        assertThat(replies()).isEmpty();
+        // ... and the flow position survived too.
+        harness.processElement(Messages.understood("42", "2", "48213", "upd-2"), 0);
+        assertThat(replies()).singleElement().asString().contains("48213");
+    }
+
+    @Test
+    void historyIsBoundedAndKeepsTheLatestTurns() throws Exception {
+        open(null);
+        for (int i = 0; i < 10; i++) {
+            harness.processElement(Messages.understood("42", Integer.toString(i), "thanks " + i), 0);
+        }
+        DialogueState s = state("bot:telegram:42");
+        assertThat(s.history).hasSize(6);
+        Turn lastUser = s.history.get(s.history.size() - 2);
+        assertThat(lastUser.role).isEqualTo(Turn.USER);
+        assertThat(lastUser.text).isEqualTo("thanks 9");
+        assertThat(s.recentRedeliveryKeys).hasSize(4).last().isEqualTo("u-42-9");
+    }
+
+    @Test
+    void slotFillingAcrossTurnsKeepsSessionsApart() throws Exception {
+        open(null);
+        harness.processElement(Messages.understood("42", "1", "where is my order?"), 0);
+        harness.processElement(Messages.understood("43", "1", "我要退款"), 0);
+        assertThat(replies()).containsExactly("Sure. What's your order number?", "我可以帮您办理退款，请提供订单号。");
+
+        harness.processElement(Messages.understood("43", "2", "订单号 77777"), 0);
+        harness.processElement(Messages.understood("42", "2", "it is #48213"), 0);
+        List<String> answers = replies();
+        assertThat(answers.get(0)).contains("77777").contains("退款");
+        assertThat(answers.get(1)).contains("48213").doesNotContain("77777");
+        assertThat(state("bot:telegram:42").slots).containsEntry("order_number", "48213");
+    }
+
+    @Test
+    void idleSessionsExpireAndLeaveNoStateOrTimer() throws Exception {
+        open(null);
+        harness.setProcessingTime(1_000);
+        harness.processElement(Messages.understood("42", "1", "where is my order"), 0);
+        harness.processElement(Messages.understood("43", "1", "hi"), 0);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(2);
+        assertThat(liveSessions()).isEqualTo(2);
+
+        // Activity in one session moves its timer instead of adding one.
+        harness.setProcessingTime(1_000 + Duration.ofMinutes(20).toMillis());
+        harness.processElement(Messages.understood("43", "2", "thanks"), 0);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(2);
+
+        harness.setProcessingTime(1_000 + Duration.ofMinutes(31).toMillis());
+        assertThat(liveSessions()).isEqualTo(1);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+        harness.setProcessingTime(1_000 + Duration.ofMinutes(52).toMillis());
+        assertThat(liveSessions()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+
+        // A returning user starts over: no flow position left.
+        replies();
+        harness.processElement(Messages.understood("42", "9", "48213"), 0);
+        assertThat(replies()).singleElement().asString().contains("didn't catch that");
+    }
+
+    @Test
+    void handoffEmitsARecordAndSilencesTheSessionUntilItEnds() throws Exception {
+        open(null);
+        harness.setProcessingTime(0);
+        harness.processElement(Messages.understood("42", "1", "where is my order"), 0);
+        harness.processElement(Messages.understood("42", "2", "紧急！转人工"), 0);
+        assertThat(replies()).hasSize(2);
+        List<HandoffRequest> handoffs = new ArrayList<>();
+        harness.getSideOutput(DialogueFunction.HANDOFFS).forEach(r -> handoffs.add(r.getValue()));
+        assertThat(handoffs).singleElement().satisfies(h -> {
+            assertThat(h.sessionKey()).isEqualTo("bot:telegram:42");
+            assertThat(h.urgent()).isTrue();
+            assertThat(h.language()).isEqualTo("zh");
+            assertThat(h.history()).extracting(t -> t.text).contains("where is my order", "紧急！转人工");
+        });
+
+        harness.processElement(Messages.understood("42", "3", "hello?"), 0);
+        assertThat(replies()).isEmpty();
+
+        // The session outlives the idle timeout while a person has it ...
+        harness.setProcessingTime(Duration.ofMinutes(10).toMillis() + 2_000);
+        harness.processElement(Messages.understood("42", "4", "hello again"), 0);
+        assertThat(replies()).hasSize(1);
+    }
+
+    @Test
+    void stateIsAPojoNotKryo() {
+        org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo(DialogueState.class);
+        org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo(UnderstoodMessage.class);
+        org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo(BotReply.class);
+        org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo(HandoffRequest.class);
+    }
+}
