@@ -1,0 +1,59 @@
+package dev.switchboard.job;
+
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JobConfigTest {
+
+    @Test
+    void defaults() {
+        JobConfig c = JobConfig.parse(List.of("--bootstrap-servers", "k1:9092,k2:9092"));
+        assertThat(c.kafka().bootstrapServers()).isEqualTo("k1:9092,k2:9092");
+        assertThat(c.kafka().deliveryGuarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(c.kafka().transactionTimeout()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(c.topics().inbound("telegram")).isEqualTo("chat.in.telegram");
+        assertThat(c.dialogue().sessionTimeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(c.dialogue().historySize()).isEqualTo(20);
+        assertThat(c.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.parallelism()).isEqualTo(-1);
+        assertThat(c.defaultBotId()).isEqualTo("default");
+    }
+
+    @Test
+    void options() {
+        JobConfig c = JobConfig.parse(List.of("--bootstrap-servers=k:9092", "--delivery-guarantee", "exactly-once",
+                "--session-timeout", "5min", "--topic-prefix", "acme.", "--history-size", "8", "--parallelism", "4",
+                "--kafka.security.protocol", "SASL_SSL"));
+        assertThat(c.kafka().deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(c.dialogue().sessionTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.topics().outbound("slack")).isEqualTo("acme.out.slack");
+        assertThat(c.topics().inboundPattern().matcher("acme.in.whatsapp").matches()).isTrue();
+        assertThat(c.topics().inboundPattern().matcher("acmexin.whatsapp").matches()).isFalse();
+        assertThat(c.dialogue().historySize()).isEqualTo(8);
+        assertThat(c.parallelism()).isEqualTo(4);
+        assertThat(c.kafka().extraProperties()).containsEntry("security.protocol", "SASL_SSL");
+    }
+
+    @Test
+    void mistakesAreNamed() {
+        assertThatThrownBy(() -> JobConfig.parse(List.of())).hasMessageContaining("--bootstrap-servers is required");
+        assertThatThrownBy(() -> JobConfig.parse(List.of("--bootstrap-servers", "k:1", "--delivery-guarantee", "twice")))
+                .hasMessageContaining("--delivery-guarantee must be at-least-once or exactly-once");
+        assertThatThrownBy(() -> JobConfig.parse(List.of("--bootstrap-servers", "k:1", "--session-timeout", "soon")))
+                .hasMessageContaining("--session-timeout must be a duration");
+        assertThatThrownBy(() -> JobConfig.parse(List.of("--bootstrap-servers", "k:1", "--colour", "red")))
+                .hasMessageContaining("unknown option --colour");
+        assertThatThrownBy(() -> JobConfig.parse(List.of("--bootstrap-servers")))
+                .hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> JobConfig.parse(List.of("--bootstrap-servers", "k:1", "--transaction-timeout", "1h")))
+                .hasMessageContaining("transaction timeout");
+        assertThatThrownBy(() -> JobConfig.parse(List.of("--bootstrap-servers", "k:1", "--history-size", "-1")))
+                .hasMessageContaining("history size");
+    }
+}
