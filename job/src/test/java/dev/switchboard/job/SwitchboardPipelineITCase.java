@@ -1,0 +1,258 @@
+package dev.switchboard.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.demo.EmbeddedKafka;
+import dev.switchboard.model.Platforms;
+import dev.switchboard.model.Topics;
+import dev.switchboard.normalize.Json;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole job on a Flink mini-cluster against a real KRaft broker: documented payloads of all three
+ * platforms in, platform request bodies out of the right topics with the right keys and headers; a
+ * malformed payload in the dead-letter topic with a reason; a redelivered webhook answered once; the
+ * order-status flow completed over Kafka; an urgent handoff. Once per delivery guarantee.
+ */
+class SwitchboardPipelineITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+
+    private static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        kafka.close();
+    }
+
+    private static byte[] payload(String path) throws IOException {
+        try (InputStream in = SwitchboardPipelineITCase.class.getResourceAsStream("/it/" + path)) {
+            if (in == null) {
+                throw new IllegalArgumentException(path);
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    private static String telegramText(long updateId, long messageId, long chatId, String text) {
+        return "{\"update_id\":" + updateId + ",\"message\":{\"message_id\":" + messageId + ",\"from\":{\"id\":" + chatId
+                + ",\"is_bot\":false,\"first_name\":\"Ana\"},\"chat\":{\"id\":" + chatId + ",\"first_name\":\"Ana\","
+                + "\"type\":\"private\"},\"date\":1732181122,\"text\":\"" + text + "\"}}";
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"at-least-once", "exactly-once"})
+    void answersEveryPlatformOverKafka(String guarantee, @TempDir Path checkpoints) throws Exception {
+        Topics topics = new Topics(guarantee.replace("-", "") + ".chat.");
+        List<String> names = new ArrayList<>();
+        for (String p : Platforms.SUPPORTED) {
+            names.add(topics.inbound(p));
+            names.add(topics.outbound(p));
+        }
+        names.add(topics.deadLetters());
+        names.add(topics.handoff());
+        kafka.createTopics(names, 2);
+
+        byte[] redelivered = payload("whatsapp_dashboard_sample.json");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            send(producer, topics.inbound("telegram"), "1111111", payload("telegram_text.json"), "acme");
+            send(producer, topics.inbound("slack"), "C123ABC456", payload("slack_app_mention.json"), "acme");
+            send(producer, topics.inbound("slack"), null, payload("slack_url_verification.json"), "acme");
+            send(producer, topics.inbound("whatsapp"), null, payload("whatsapp_two_messages.json"), "acme");
+            send(producer, topics.inbound("whatsapp"), "16315551181", redelivered, "acme");
+            send(producer, topics.inbound("whatsapp"), "16315551181", redelivered, "acme");
+            send(producer, topics.inbound("telegram"), "777", "{\"update_id\": 3, \"message\": {\"text\": \"hi\"".getBytes(StandardCharsets.UTF_8), "acme");
+            // The order-status flow over two messages of one conversation (one key, one partition, in order).
+            send(producer, topics.inbound("telegram"), "555", utf8(telegramText(91, 1, 555, "where is my order?")), "acme");
+            send(producer, topics.inbound("telegram"), "555", utf8(telegramText(92, 2, 555, "it is #48213")), "acme");
+            send(producer, topics.inbound("slack"), "D024BE91L", payload("slack_urgent_dm.json"), null);
+            producer.flush();
+        }
+
+        JobConfig config = JobConfig.parse(List.of(
+                "--bootstrap-servers", kafka.bootstrapServers(),
+                "--topic-prefix", topics.prefix(),
+                "--group-id", "it-" + guarantee,
+                "--transactional-id-prefix", "it-" + guarantee,
+                "--delivery-guarantee", guarantee,
+                "--checkpoint-interval", "500ms",
+                "--checkpoint-dir", checkpoints.toUri().toString(),
+                "--parallelism", "2",
+                "--partition-discovery-interval", "1s"));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(SwitchboardJob.jobConfiguration(config));
+        JobClient job = SwitchboardJob.build(env, config).executeAsync("switchboard-it-" + guarantee);
+        List<ConsumerRecord<byte[], byte[]>> out;
+        try {
+            // Replies: telegram 1 + flow 2, slack mention 1 + urgent 1, whatsapp 2 + redelivered once 1;
+            // plus 1 dead letter and 1 handoff.
+            out = consume(topics, records -> count(records, topics.deadLetters()) >= 1 && count(records, topics.handoff()) >= 1
+                    && records.size() >= 10, Duration.ofSeconds(90));
+            // Anything late (a second answer to the redelivery, say) would arrive within a few checkpoints.
+            Thread.sleep(2_000);
+            out = consume(topics, records -> false, Duration.ofSeconds(3));
+        } finally {
+            job.cancel().get();
+        }
+
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> byTopic = out.stream()
+                .collect(Collectors.groupingBy(ConsumerRecord::topic));
+
+        // Telegram: a sendMessage body keyed by the chat.
+        List<ConsumerRecord<byte[], byte[]>> telegram = byTopic.get(topics.outbound("telegram"));
+        ConsumerRecord<byte[], byte[]> start = only(telegram, r -> key(r).equals("1111111"));
+        assertThat(header(start, "endpoint")).isEqualTo("sendMessage");
+        assertThat(header(start, "source-message-id")).isEqualTo("1365");
+        assertThat(header(start, "bot-id")).isEqualTo("acme");
+        assertThat(header(start, "idempotency-key")).hasSize(32);
+        assertThat(header(start, "source-received-at")).matches("\\d{13}");
+        assertThat(json(start).get("chat_id").asLong()).isEqualTo(1111111L);
+        assertThat(json(start).at("/reply_parameters/message_id").asLong()).isEqualTo(1365);
+
+        // The flow: asked for the number, then answered with it, in order.
+        List<ConsumerRecord<byte[], byte[]>> flow = telegram.stream().filter(r -> key(r).equals("555")).toList();
+        assertThat(flow).extracting(r -> json(r).get("text").asText())
+                .containsExactly("Sure. What's your order number?",
+                        "Got it: order 48213. I've requested its latest status and will post the update in this chat.");
+
+        // Slack: the mention is answered in its thread; the urgent DM with priority and a handoff record.
+        List<ConsumerRecord<byte[], byte[]>> slack = byTopic.get(topics.outbound("slack"));
+        ConsumerRecord<byte[], byte[]> mention = only(slack, r -> key(r).equals("C123ABC456"));
+        assertThat(header(mention, "endpoint")).isEqualTo("chat.postMessage");
+        assertThat(json(mention).get("thread_ts").asText()).isEqualTo("1515449522.000016");
+        List<ConsumerRecord<byte[], byte[]>> urgent = slack.stream().filter(r -> key(r).equals("D024BE91L")).toList();
+        assertThat(urgent).hasSize(1).allSatisfy(r -> assertThat(header(r, "priority")).isEqualTo("urgent"));
+        assertThat(urgent).allSatisfy(r -> assertThat(header(r, "bot-id")).isEqualTo("default"));
+        ConsumerRecord<byte[], byte[]> handoff = byTopic.get(topics.handoff()).get(0);
+        assertThat(key(handoff)).isEqualTo("default:slack:D024BE91L");
+        assertThat(json(handoff).get("urgent").asBoolean()).isTrue();
+        assertThat(json(handoff).get("reason").asText()).isEqualTo("user asked for a person");
+
+        // WhatsApp: both batched messages answered, the redelivered one exactly once.
+        List<ConsumerRecord<byte[], byte[]>> whatsapp = byTopic.get(topics.outbound("whatsapp"));
+        assertThat(whatsapp).extracting(SwitchboardPipelineITCase::key)
+                .containsExactlyInAnyOrder("16505551234", "8613800138000", "16315551181");
+        ConsumerRecord<byte[], byte[]> chinese = only(whatsapp, r -> key(r).equals("8613800138000"));
+        assertThat(json(chinese).at("/text/body").asText()).contains("退款");
+        assertThat(header(chinese, "endpoint")).isEqualTo("106540352242922/messages");
+        ConsumerRecord<byte[], byte[]> dashboard = only(whatsapp, r -> key(r).equals("16315551181"));
+        assertThat(header(dashboard, "endpoint")).isEqualTo("123456123/messages");
+        assertThat(json(dashboard).at("/context/message_id").asText()).isEqualTo("ABGGFlA5Fpa");
+
+        // The malformed update: original bytes and a reason, nothing else.
+        ConsumerRecord<byte[], byte[]> dead = byTopic.get(topics.deadLetters()).get(0);
+        assertThat(byTopic.get(topics.deadLetters())).hasSize(1);
+        assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("{\"update_id\": 3, \"message\": {\"text\": \"hi\"");
+        assertThat(header(dead, "source-topic")).isEqualTo(topics.inbound("telegram"));
+        assertThat(header(dead, "error")).startsWith("telegram: not valid JSON");
+        assertThat(header(dead, "error-class")).isEqualTo("malformed-payload");
+
+        // Nothing else: url_verification is not answered, nothing twice.
+        assertThat(telegram).hasSize(3);
+        assertThat(slack).hasSize(2);
+        assertThat(out).hasSize(10);
+        assertThat(out.stream().map(r -> header(r, "idempotency-key")).filter(k -> k != null).toList()).doesNotHaveDuplicates();
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value, String botId) {
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, key == null ? null : utf8(key), value);
+        if (botId != null) {
+            r.headers().add("bot-id", utf8(botId));
+        }
+        r.headers().add("received-at", utf8(Long.toString(System.currentTimeMillis())));
+        producer.send(r);
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> consume(Topics topics,
+            Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            consumer.subscribe(Pattern.compile(Pattern.quote(topics.prefix()) + "(out\\..+|dlq|handoff)"));
+            long deadline = System.currentTimeMillis() + timeout.toMillis();
+            while (System.currentTimeMillis() < deadline && !done.test(records)) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    private static long count(List<ConsumerRecord<byte[], byte[]>> records, String topic) {
+        return records.stream().filter(r -> r.topic().equals(topic)).count();
+    }
+
+    private static ConsumerRecord<byte[], byte[]> only(List<ConsumerRecord<byte[], byte[]>> records,
+            Predicate<ConsumerRecord<byte[], byte[]>> which) {
+        List<ConsumerRecord<byte[], byte[]>> matching = records.stream().filter(which).toList();
+        assertThat(matching).hasSize(1);
+        return matching.get(0);
+    }
+
+    private static String key(ConsumerRecord<byte[], byte[]> r) {
+        return r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode json(ConsumerRecord<byte[], byte[]> r) {
+        try {
+            return Json.MAPPER.readTree(r.value());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
