@@ -73,6 +73,9 @@ public final class Json {
             return node.bigIntegerValue().toString();
         }
         if (node.isNumber()) {
+            if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue()) && !node.isBigDecimal()) {
+                return null;
+            }
             BigDecimal d = node.decimalValue().stripTrailingZeros();
             return d.scale() <= 0 ? d.toBigInteger().toString() : d.toPlainString();
         }

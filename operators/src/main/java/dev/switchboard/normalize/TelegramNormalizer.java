@@ -55,9 +55,6 @@ public final class TelegramNormalizer implements Normalizer {
         if (date == null) {
             date = Json.longValue(message, "date");
         }
-        if (date == null || date < 0) {
-            throw MalformedPayloadException.malformed("telegram: message.date is missing or not a Unix time");
-        }
 
         // message_thread_id names a forum topic only when is_topic_message is set; in ordinary
         // supergroups it marks reply chains, which are not separate conversations.
@@ -100,7 +97,7 @@ public final class TelegramNormalizer implements Normalizer {
                 text,
                 mentions,
                 attachments,
-                Timestamps.secondsToMillis(date),
+                Timestamps.secondsToMillis(date, "telegram: message.date"),
                 updateId);
         return new Normalized.Builder().message(unified, null, edit).build();
     }

@@ -6,9 +6,15 @@ import java.math.BigDecimal;
 public final class Timestamps {
     private Timestamps() {}
 
-    /** Unix seconds (Telegram {@code date}, WhatsApp {@code timestamp}) to ms. */
-    public static long secondsToMillis(long seconds) {
-        return Math.multiplyExact(seconds, 1000L);
+    /** Latest Unix time in seconds taken as plausible (year 5138); beyond it a value is not a time. */
+    static final long MAX_SECONDS = 99_999_999_999L;
+
+    /** Unix seconds (Telegram {@code date}, WhatsApp {@code timestamp}) to ms; {@code path} names it in errors. */
+    public static long secondsToMillis(Long seconds, String path) throws MalformedPayloadException {
+        if (seconds == null || seconds < 0 || seconds > MAX_SECONDS) {
+            throw MalformedPayloadException.malformed(path + " is missing or not a Unix time");
+        }
+        return seconds * 1000L;
     }
 
     /**
@@ -21,7 +27,7 @@ public final class Timestamps {
         }
         try {
             BigDecimal seconds = new BigDecimal(ts);
-            if (seconds.signum() < 0) {
+            if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(MAX_SECONDS)) > 0) {
                 return -1;
             }
             return seconds.movePointRight(3).longValue();

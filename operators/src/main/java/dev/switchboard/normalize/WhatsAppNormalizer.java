@@ -85,10 +85,7 @@ public final class WhatsAppNormalizer implements Normalizer {
             Map<String, String> names, Normalized.Builder out) throws MalformedPayloadException {
         String id = Json.requireId(message, "id", path + ".id");
         String from = Json.requireId(message, "from", path + ".from");
-        Long seconds = Json.longValue(message, "timestamp");
-        if (seconds == null || seconds < 0) {
-            throw MalformedPayloadException.malformed(path + ".timestamp is missing or not a Unix time");
-        }
+        long millis = Timestamps.secondsToMillis(Json.longValue(message, "timestamp"), path + ".timestamp");
         String type = Json.text(message, "type");
         if (type == null) {
             throw MalformedPayloadException.malformed(path + ".type is missing");
@@ -152,7 +149,7 @@ public final class WhatsAppNormalizer implements Normalizer {
                 text,
                 List.of(),
                 attachment == null ? List.of() : List.of(attachment),
-                Timestamps.secondsToMillis(seconds),
+                millis,
                 id);
         out.message(unified, phoneNumberId, false);
     }
