@@ -92,14 +92,7 @@ public final class Demo {
         Path checkpoints = Files.createTempDirectory("switchboard-demo-checkpoints");
         out.println("starting a Kafka broker (KRaft) ...");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            List<String> names = new ArrayList<>();
-            for (String p : Platforms.SUPPORTED) {
-                names.add(topics.inbound(p));
-                names.add(topics.outbound(p));
-            }
-            names.add(topics.deadLetters());
-            names.add(topics.handoff());
-            kafka.createTopics(names, 2);
+            kafka.createTopics(topics.all(Platforms.SUPPORTED), 2);
 
             JobConfig config = JobConfig.parse(List.of(
                     "--bootstrap-servers", kafka.bootstrapServers(),
@@ -138,12 +131,12 @@ public final class Demo {
             } else {
                 stopped.await();
             }
-            out.println();
-            out.println("stopping ...");
             traffic.stop();
             producer.join(5_000);
             stopped.countDown();
             monitor.join(5_000);
+            out.println();
+            out.println("stopping ...");
             job.cancel().get();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

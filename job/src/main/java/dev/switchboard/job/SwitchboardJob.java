@@ -2,7 +2,6 @@ package dev.switchboard.job;
 
 import dev.switchboard.connectors.ChatKafka;
 import dev.switchboard.model.InboundRecord;
-import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -34,8 +33,7 @@ public final class SwitchboardJob {
             throw new IllegalArgumentException("switchboard: " + e.getMessage(), e);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration(config));
-        JobExecutionResult result = build(env, config).execute(JOB_NAME);
-        result.getJobExecutionResult();
+        build(env, config).execute(JOB_NAME);
     }
 
     /** The Flink settings this job needs whatever the cluster says: RocksDB, no Kryo fallback, checkpoints. */

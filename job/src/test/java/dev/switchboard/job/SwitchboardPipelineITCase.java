@@ -84,14 +84,7 @@ class SwitchboardPipelineITCase {
     @ValueSource(strings = {"at-least-once", "exactly-once"})
     void answersEveryPlatformOverKafka(String guarantee, @TempDir Path checkpoints) throws Exception {
         Topics topics = new Topics(guarantee.replace("-", "") + ".chat.");
-        List<String> names = new ArrayList<>();
-        for (String p : Platforms.SUPPORTED) {
-            names.add(topics.inbound(p));
-            names.add(topics.outbound(p));
-        }
-        names.add(topics.deadLetters());
-        names.add(topics.handoff());
-        kafka.createTopics(names, 2);
+        kafka.createTopics(topics.all(Platforms.SUPPORTED), 2);
 
         byte[] redelivered = payload("whatsapp_dashboard_sample.json");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(

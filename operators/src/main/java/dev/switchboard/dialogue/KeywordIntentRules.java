@@ -1,7 +1,6 @@
 package dev.switchboard.dialogue;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -111,13 +110,5 @@ public final class KeywordIntentRules implements IntentClassifier, Serializable 
             }
         }
         return false;
-    }
-
-    /** The intents this rule set knows, in priority order (for documentation and tests). */
-    public static List<Intent> intentsByPriority() {
-        List<Intent> out = new ArrayList<>();
-        RULES.forEach(r -> out.add(r.intent()));
-        out.add(Intent.OTHER);
-        return out;
     }
 }

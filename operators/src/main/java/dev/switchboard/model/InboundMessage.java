@@ -8,10 +8,8 @@ package dev.switchboard.model;
  * @param sessionKey {@code botId:platform:chatId[:threadId]}, the key of all dialogue state
  * @param accountId the platform account that received it where a reply must name it (WhatsApp's
  *     business {@code phone_number_id}); null elsewhere
- * @param edit true when the platform reports an edit of an earlier message (never answered as a new
- *     question)
  * @param receivedAt epoch ms at which the ingress received it (header {@code received-at}, else the
  *     Kafka record timestamp)
  */
 public record InboundMessage(
-        UnifiedMessage message, String sessionKey, String accountId, boolean edit, long receivedAt) {}
+        UnifiedMessage message, String sessionKey, String accountId, long receivedAt) {}

@@ -52,6 +52,18 @@ public final class Topics implements Serializable {
         return prefix + "handoff";
     }
 
+    /** Every topic the job reads or writes for these platforms, for creating them. */
+    public java.util.List<String> all(java.util.Collection<String> platforms) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (String p : platforms) {
+            names.add(inbound(p));
+            names.add(outbound(p));
+        }
+        names.add(deadLetters());
+        names.add(handoff());
+        return names;
+    }
+
     /** The platform an inbound topic carries, or empty when the topic is not {@code <prefix>in.<x>}. */
     public Optional<String> platformOf(String inboundTopic) {
         String head = prefix + "in.";

@@ -17,7 +17,7 @@ final class Messages {
     static InboundMessage inbound(String chatId, String messageId, String text, String redeliveryKey) {
         UnifiedMessage m = new UnifiedMessage("telegram", "bot", messageId, chatId, "direct", null, null,
                 new Sender(chatId, "Ana", false), "text", text, List.of(), List.of(), 1_700_000_000_000L, redeliveryKey);
-        return new InboundMessage(m, SessionKeys.of(m), null, false, 1_700_000_000_100L);
+        return new InboundMessage(m, SessionKeys.of(m), null, 1_700_000_000_100L);
     }
 
     static UnderstoodMessage understood(String chatId, String messageId, String text) {
