@@ -28,7 +28,7 @@ import java.util.Map;
 
 /**
  * {@code bin/switchboard}: {@code demo}, {@code run}, {@code normalize <platform>},
- * {@code format <platform>}. Exit codes: 0 success, 1 bad input, 2 bad usage.
+ * {@code format <platform>}, {@code send <platform>}. Exit codes: 0 success, 1 bad input, 2 bad usage.
  */
 public final class SwitchboardCli {
     static final int OK = 0;
@@ -68,6 +68,8 @@ public final class SwitchboardCli {
                 return runJob(rest);
             case "demo":
                 return demo(rest);
+            case "send":
+                return send(rest);
             default:
                 err.println("switchboard: unknown command '" + args[0] + "'");
                 usage(err);
@@ -147,6 +149,20 @@ public final class SwitchboardCli {
         }
     }
 
+    private int send(List<String> args) throws Exception {
+        byte[] payload = in.readNBytes(Json.MAX_PAYLOAD_BYTES + 1);
+        try {
+            out.println("sent to " + Send.send(args, payload));
+            return OK;
+        } catch (IllegalArgumentException e) {
+            err.println("switchboard send: " + e.getMessage());
+            return USAGE;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            err.println("switchboard send: could not write to Kafka: " + (e.getCause() == null ? e : e.getCause()).toString());
+            return BAD_INPUT;
+        }
+    }
+
     private int runJob(List<String> args) throws Exception {
         try {
             JobConfig.parse(args);
@@ -180,6 +196,8 @@ public final class SwitchboardCli {
         s.println("  run --bootstrap-servers H:P    the job against an existing Kafka cluster");
         s.println("  normalize <platform>           raw payload on stdin -> unified message(s) as JSON");
         s.println("  format <platform>              reply JSON {chatId, text, replyToMessageId, threadId} on stdin -> request body");
+        s.println("  send <platform> --bootstrap-servers H:P [--bot-id ID] [--key K]");
+        s.println("                                 raw payload on stdin -> chat.in.<platform>, as an ingress writes it");
         s.println();
         s.println("platforms: " + String.join(", ", Platforms.SUPPORTED));
         s.println();

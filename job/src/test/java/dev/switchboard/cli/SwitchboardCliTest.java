@@ -92,5 +92,8 @@ class SwitchboardCliTest {
         Result badRun = run(new byte[0], "run", "--delivery-guarantee", "maybe");
         assertThat(badRun.code()).isEqualTo(2);
         assertThat(badRun.err()).contains("--bootstrap-servers is required");
+        Result badSend = run(utf8("{}"), "send", "telegram");
+        assertThat(badSend.code()).isEqualTo(2);
+        assertThat(badSend.err()).contains("--bootstrap-servers is required");
     }
 }

@@ -107,9 +107,8 @@ public final class SlackNormalizer implements Normalizer {
             attachments.add(new Attachment(kindOfMime(mime), Json.id(file, "id"), Json.text(file, "url_private"),
                     mime, Json.text(file, "name"), Json.longValue(file, "size")));
         }
-        String kind = attachments.isEmpty()
-                ? (text != null && text.startsWith("/") ? MessageKind.COMMAND : MessageKind.TEXT)
-                : attachments.get(0).type();
+        // Slash commands reach apps through their own endpoint, never as message events.
+        String kind = attachments.isEmpty() ? MessageKind.TEXT : attachments.get(0).type();
         if (text == null && attachments.isEmpty()) {
             kind = MessageKind.OTHER;
         }
