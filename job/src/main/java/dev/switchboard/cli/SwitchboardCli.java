@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchboard.demo.Demo;
+import dev.switchboard.dialogue.KeywordIntentRules;
+import dev.switchboard.dialogue.Languages;
 import dev.switchboard.format.Formatter;
+import dev.switchboard.intent.IntentModel;
 import dev.switchboard.format.Formatters;
 import dev.switchboard.format.PlatformRequest;
 import dev.switchboard.format.Reply;
@@ -70,6 +73,8 @@ public final class SwitchboardCli {
                 return demo(rest);
             case "send":
                 return send(rest);
+            case "classify":
+                return classify(rest);
             default:
                 err.println("switchboard: unknown command '" + args[0] + "'");
                 usage(err);
@@ -149,6 +154,47 @@ public final class SwitchboardCli {
         }
     }
 
+    /** One JSON line per input line: what the model makes of a bot owner's own phrases. */
+    private int classify(List<String> args) throws Exception {
+        String path = null;
+        if (args.size() == 2 && args.get(0).equals("--model")) {
+            path = args.get(1);
+        } else if (!args.isEmpty()) {
+            err.println("usage: switchboard classify [--model FILE] < utterances (one per line)");
+            return USAGE;
+        }
+        IntentModel model;
+        try {
+            model = IntentModel.load(path, null);
+        } catch (IllegalArgumentException e) {
+            err.println("switchboard classify: " + e.getMessage());
+            return BAD_INPUT;
+        }
+        try (model; var reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                float[] p = model.predict(List.of(model.featurizer().featurize(line)))[0];
+                int best = 0;
+                for (int k = 1; k < p.length; k++) {
+                    if (p[k] > p[best]) {
+                        best = k;
+                    }
+                }
+                var json = Json.MAPPER.createObjectNode();
+                json.put("text", line);
+                json.put("intent", model.labels().get(best));
+                json.put("probability", Math.round(p[best] * 10_000) / 10_000.0);
+                json.put("language", Languages.detect(line));
+                json.put("urgent", KeywordIntentRules.isUrgent(line));
+                out.println(Json.MAPPER.writeValueAsString(json));
+            }
+        }
+        return OK;
+    }
+
     private int send(List<String> args) throws Exception {
         byte[] payload = in.readNBytes(Json.MAX_PAYLOAD_BYTES + 1);
         try {
@@ -196,6 +242,7 @@ public final class SwitchboardCli {
         s.println("  run --bootstrap-servers H:P    the job against an existing Kafka cluster");
         s.println("  normalize <platform>           raw payload on stdin -> unified message(s) as JSON");
         s.println("  format <platform>              reply JSON {chatId, text, replyToMessageId, threadId} on stdin -> request body");
+        s.println("  classify [--model FILE]        utterances on stdin, one per line -> intent and probability as JSON lines");
         s.println("  send <platform> --bootstrap-servers H:P [--bot-id ID] [--key K]");
         s.println("                                 raw payload on stdin -> chat.in.<platform>, as an ingress writes it");
         s.println();

@@ -2,6 +2,7 @@ package dev.switchboard.job;
 
 import dev.switchboard.connectors.KafkaSettings;
 import dev.switchboard.dialogue.DialogueSettings;
+import dev.switchboard.intent.InferenceSettings;
 import dev.switchboard.model.Topics;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.TimeUtils;
@@ -27,7 +28,8 @@ public record JobConfig(
         Duration bufferTimeout,
         int parallelism,
         Duration understandTimeout,
-        int understandCapacity) {
+        int understandCapacity,
+        InferenceSettings inference) {
 
     /** Every option with its default ({@code null}: required or unset) and meaning, for --help and the README. */
     public static final Map<String, String[]> OPTIONS = options();
@@ -53,6 +55,10 @@ public record JobConfig(
         o.put("dedup-window", new String[] {"64", "redelivery keys remembered per session"});
         o.put("understand-timeout", new String[] {"2s", "async understand timeout, after which the keyword rules decide"});
         o.put("understand-capacity", new String[] {"1000", "in-flight messages per understand subtask"});
+        o.put("intent-model", new String[] {"built-in", "the intent model: built-in (trained by the build), a path to an ONNX file of the same contract, or rules (keyword rules only)"});
+        o.put("inference-batch-size", new String[] {"64", "largest batch of one ONNX Runtime run"});
+        o.put("inference-max-delay", new String[] {"2ms", "longest wait of the oldest queued request for its batch to fill"});
+        o.put("inference-queue-capacity", new String[] {"10000", "requests queued per TaskManager before new ones are refused (retried, then answered by the rules)"});
         return java.util.Collections.unmodifiableMap(o);
     }
 
@@ -138,9 +144,20 @@ public record JobConfig(
         if (capacity < 1) {
             throw new IllegalArgumentException("--understand-capacity must be at least 1");
         }
+        String model = get(v, "intent-model");
+        InferenceSettings inference;
+        try {
+            inference = model.equals("rules") ? InferenceSettings.RULES_ONLY
+                    : new InferenceSettings(model.equals("built-in") ? null : model, false,
+                            integer(v, "inference-batch-size"), duration(v, "inference-max-delay"),
+                            integer(v, "inference-queue-capacity"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (--inference-batch-size, --inference-max-delay,"
+                    + " --inference-queue-capacity)", e);
+        }
         return new JobConfig(kafka, topics, botId, dialogue, checkpointInterval, get(v, "checkpoint-dir"),
                 duration(v, "buffer-timeout"), p,
-                duration(v, "understand-timeout"), capacity);
+                duration(v, "understand-timeout"), capacity, inference);
     }
 
     private static String get(Map<String, String> values, String name) {

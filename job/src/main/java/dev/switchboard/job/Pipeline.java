@@ -18,8 +18,13 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.async.AsyncRetryStrategy;
+import org.apache.flink.streaming.util.retryable.AsyncRetryStrategies;
 
+import java.io.Serializable;
+import java.util.Collection;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Consumer;
 
 /**
@@ -27,7 +32,7 @@ import java.util.function.Consumer;
  * sink appliers (replies, dead letters, handoffs). Tests drive it with bounded in-memory sources.
  *
  * <pre>
- * records ─ normalize ─┬─ keyBy(session) ─ understand (async, ordered) ─ dialogue ─┬─ format ─► replies
+ * records ─ normalize ─┬─ keyBy(session) ─ understand (async, ordered, batched model) ─ dialogue ─┬─ format ─► replies
  *                      └─► dead letters                                          └─ handoff-records ─► handoffs
  * </pre>
  */
@@ -40,6 +45,12 @@ public final class Pipeline {
             Consumer<DataStream<OutboundRecord>> deadLetters,
             Consumer<DataStream<OutboundRecord>> handoffs) {}
 
+    /** A full inference queue is transient: try twice more, 5 ms apart, before the rules answer. */
+    static final AsyncRetryStrategy<UnderstoodMessage> RETRY_WHEN_OVERLOADED =
+            new AsyncRetryStrategies.FixedDelayRetryStrategyBuilder<UnderstoodMessage>(2, 5L)
+                    .ifResult((Predicate<Collection<UnderstoodMessage>> & Serializable) UnderstandFunction::overloaded)
+                    .build();
+
     public static void define(DataStream<InboundRecord> records, JobConfig config, Sinks sinks) {
         SingleOutputStreamOperator<InboundMessage> messages = records
                 .process(new NormalizeFunction(config.topics(), config.defaultBotId()))
@@ -49,9 +60,9 @@ public final class Pipeline {
         // Keying before the async step keeps a session on one subtask, and orderedWait keeps its order
         // through the understand step, so the dialogue step needs no second shuffle.
         KeyedStream<InboundMessage, String> bySession = messages.keyBy(new SessionKeySelector());
-        DataStream<UnderstoodMessage> understood = AsyncDataStream.orderedWait(
-                        bySession, UnderstandFunction.withRules(), config.understandTimeout().toMillis(),
-                        TimeUnit.MILLISECONDS, config.understandCapacity())
+        DataStream<UnderstoodMessage> understood = AsyncDataStream.orderedWaitWithRetry(
+                        bySession, new UnderstandFunction(config.inference()), config.understandTimeout().toMillis(),
+                        TimeUnit.MILLISECONDS, config.understandCapacity(), RETRY_WHEN_OVERLOADED)
                 .uid(OperatorIds.UNDERSTAND)
                 .name("understand");
 

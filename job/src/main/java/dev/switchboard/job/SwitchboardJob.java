@@ -14,12 +14,16 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.util.Arrays;
+import dev.switchboard.intent.IntentModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Entry point for {@code flink run} (and {@code switchboard run}): parse, validate, wire, execute.
  * The arguments are {@link JobConfig}'s options.
  */
 public final class SwitchboardJob {
+    private static final Logger LOG = LoggerFactory.getLogger(SwitchboardJob.class);
     public static final String JOB_NAME = "switchboard";
 
     private SwitchboardJob() {}
@@ -32,8 +36,24 @@ public final class SwitchboardJob {
             // A plain message, not a stack trace, for a configuration mistake.
             throw new IllegalArgumentException("switchboard: " + e.getMessage(), e);
         }
+        checkModel(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration(config));
         build(env, config).execute(JOB_NAME);
+    }
+
+    /**
+     * Loads the configured intent model once before submitting, so a file that does not fit the
+     * contract is refused here with its reason rather than in every TaskManager.
+     */
+    public static void checkModel(JobConfig config) {
+        if (config.inference().rulesOnly()) {
+            return;
+        }
+        try (IntentModel model = IntentModel.load(config.inference().modelPath(), null)) {
+            LOG.info("Intent model {} with labels {} fits the contract", model.name(), model.labels());
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new IllegalStateException("closing the intent model failed", e);
+        }
     }
 
     /** The Flink settings this job needs whatever the cluster says: RocksDB, no Kryo fallback, checkpoints. */

@@ -11,6 +11,10 @@ package dev.switchboard.dialogue;
  */
 public record Understanding(String intent, double confidence, boolean urgent, String language, String source) {
 
+    public Understanding withSource(String newSource) {
+        return new Understanding(intent, confidence, urgent, language, newSource);
+    }
+
     public Intent intentValue() {
         return Intent.ofLabel(intent);
     }

@@ -82,7 +82,7 @@ class UnderstandFunctionTest {
         assertThat(out).extracting(u -> u.inbound().message().messageId()).containsExactly("1", "2", "3");
         assertThat(out.get(0).understanding().source()).isEqualTo("model");
         // The failed classification is decided by the rules.
-        assertThat(out.get(1).understanding().source()).isEqualTo("rules");
+        assertThat(out.get(1).understanding().source()).isEqualTo(UnderstandFunction.FALLBACK_ERROR);
         assertThat(out.get(1).understanding().intent()).isEqualTo("thanks");
         // The rules stay the urgency detector beside the model.
         assertThat(out.get(2).understanding().urgent()).isTrue();
@@ -93,7 +93,7 @@ class UnderstandFunctionTest {
         List<UnderstoodMessage> out = run(new UnderstandFunction(ReversingClassifier::new), 50,
                 List.of(Messages.inbound("1", "1", "never answered, I want a refund", "a")), () -> { });
         assertThat(out).singleElement().satisfies(u -> {
-            assertThat(u.understanding().source()).isEqualTo("rules");
+            assertThat(u.understanding().source()).isEqualTo(UnderstandFunction.FALLBACK_TIMEOUT);
             assertThat(u.understanding().intent()).isEqualTo("refund");
         });
     }
