@@ -56,6 +56,7 @@ public record JobConfig(
         o.put("understand-timeout", new String[] {"2s", "async understand timeout, after which the keyword rules decide"});
         o.put("understand-capacity", new String[] {"1000", "in-flight messages per understand subtask"});
         o.put("intent-model", new String[] {"built-in", "the intent model: built-in (trained by the build), a path to an ONNX file of the same contract, or rules (keyword rules only)"});
+        o.put("intent-min-confidence", new String[] {"0.5", "below this model probability the keyword rules decide the intent"});
         o.put("inference-batch-size", new String[] {"64", "largest batch of one ONNX Runtime run"});
         o.put("inference-max-delay", new String[] {"2ms", "longest wait of the oldest queued request for its batch to fill"});
         o.put("inference-queue-capacity", new String[] {"10000", "requests queued per TaskManager before new ones are refused (retried, then answered by the rules)"});
@@ -150,7 +151,7 @@ public record JobConfig(
             inference = model.equals("rules") ? InferenceSettings.RULES_ONLY
                     : new InferenceSettings(model.equals("built-in") ? null : model, false,
                             integer(v, "inference-batch-size"), duration(v, "inference-max-delay"),
-                            integer(v, "inference-queue-capacity"));
+                            integer(v, "inference-queue-capacity"), decimal(v, "intent-min-confidence"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage() + " (--inference-batch-size, --inference-max-delay,"
                     + " --inference-queue-capacity)", e);
@@ -174,6 +175,15 @@ public record JobConfig(
             return d;
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("--" + name + " must be a duration such as 30s or 10min, was '" + raw + "'");
+        }
+    }
+
+    private static double decimal(Map<String, String> values, String name) {
+        String raw = get(values, name);
+        try {
+            return Double.parseDouble(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a number, was '" + raw + "'");
         }
     }
 

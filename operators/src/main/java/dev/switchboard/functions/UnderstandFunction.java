@@ -26,8 +26,8 @@ import java.util.concurrent.RejectedExecutionException;
  * {@code AsyncDataStream.orderedWait} after {@code keyBy(session)}, so each session keeps its order).
  * By default the classifier is the TaskManager's shared {@link InferenceService} over the intent model.
  *
- * <p>The keyword rules stay beside the model: a message whose classification fails, times out or
- * finds the inference queue full is understood by the rules (counted, marked in
+ * <p>The keyword rules stay beside the model: a message whose classification fails, times out,
+ * finds the inference queue full or comes back below the confidence threshold is understood by the rules (counted, marked in
  * {@link Understanding#source()}); the rules always decide urgency. An overloaded result is retried
  * by the operator's retry strategy first ({@link #overloaded}).
  */
@@ -37,6 +37,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     public static final String FALLBACK_TIMEOUT = "rules-fallback:timeout";
     public static final String FALLBACK_ERROR = "rules-fallback:error";
     public static final String FALLBACK_OVERLOADED = "rules-fallback:overloaded";
+    public static final String FALLBACK_LOW_CONFIDENCE = "rules-fallback:low-confidence";
     /** Flink's external resource name for GPUs (the GPU plugin). */
     public static final String GPU_RESOURCE = "gpu";
 
@@ -49,6 +50,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     private transient Counter fallbacks;
     private transient Counter timeouts;
     private transient Counter overloaded;
+    private transient Counter lowConfidence;
 
     /** Production: the shared inference service with these settings (or the rules alone). */
     public UnderstandFunction(InferenceSettings settings) {
@@ -79,6 +81,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         fallbacks = group.counter("understandFallbacks");
         timeouts = group.counter("understandTimeouts");
         overloaded = group.counter("understandOverloaded");
+        lowConfidence = group.counter("understandLowConfidence");
         if (classifierFactory != null) {
             classifier = classifierFactory.get();
         } else if (settings.rulesOnly()) {
@@ -138,6 +141,10 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
                     fallbacks.inc();
                     result = rules.understand(text).withSource(FALLBACK_ERROR);
                 }
+            } else if (understanding.confidence() < settings.minConfidence()) {
+                // The model is unsure (a near-uniform distribution): the rules know at least their keywords.
+                lowConfidence.inc();
+                result = rules.understand(text).withSource(FALLBACK_LOW_CONFIDENCE);
             } else {
                 boolean urgent = understanding.urgent() || KeywordIntentRules.isUrgent(text);
                 result = new Understanding(understanding.intent(), understanding.confidence(), urgent,

@@ -11,12 +11,15 @@ import java.time.Duration;
  * @param maxBatch largest batch of one {@code OrtSession.run}
  * @param maxDelay longest time the oldest queued request waits for its batch to fill
  * @param queueCapacity requests waiting beyond this are refused (and retried, then answered by the rules)
+ * @param minConfidence below this probability the model's intent is not trusted and the rules decide
  */
-public record InferenceSettings(String modelPath, boolean rulesOnly, int maxBatch, Duration maxDelay, int queueCapacity)
-        implements Serializable {
+public record InferenceSettings(String modelPath, boolean rulesOnly, int maxBatch, Duration maxDelay, int queueCapacity,
+                                double minConfidence) implements Serializable {
 
-    public static final InferenceSettings DEFAULTS = new InferenceSettings(null, false, 64, Duration.ofMillis(2), 10_000);
-    public static final InferenceSettings RULES_ONLY = new InferenceSettings(null, true, 1, Duration.ZERO, 1);
+    public static final double DEFAULT_MIN_CONFIDENCE = 0.5;
+    public static final InferenceSettings DEFAULTS =
+            new InferenceSettings(null, false, 64, Duration.ofMillis(2), 10_000, DEFAULT_MIN_CONFIDENCE);
+    public static final InferenceSettings RULES_ONLY = new InferenceSettings(null, true, 1, Duration.ZERO, 1, 0);
 
     public InferenceSettings {
         if (maxBatch < 1 || maxBatch > 4096) {
@@ -24,6 +27,9 @@ public record InferenceSettings(String modelPath, boolean rulesOnly, int maxBatc
         }
         if (maxDelay == null || maxDelay.isNegative()) {
             throw new IllegalArgumentException("inference max delay must not be negative");
+        }
+        if (minConfidence < 0 || minConfidence > 1) {
+            throw new IllegalArgumentException("intent min confidence must be within 0..1, was " + minConfidence);
         }
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("inference queue capacity must be positive");
