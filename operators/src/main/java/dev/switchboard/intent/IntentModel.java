@@ -26,6 +26,7 @@ import java.util.Set;
  * load time: a file that does not fit is refused with a message that says what is wrong.
  */
 public final class IntentModel implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IntentModel.class);
 
     /** Where the model comes from: the file the build trained (null path) or a user's file. */
     public static byte[] readBytes(String path) throws IOException {
@@ -72,6 +73,12 @@ public final class IntentModel implements AutoCloseable {
             bytes = readBytes(path);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + what + ": " + e.getMessage(), e);
+        }
+        if (!"1".equals(System.getenv("ORT_DISABLE_TELEMETRY"))) {
+            // ONNX Runtime 1.29 segfaults here when the command line is longer than ~3.9 KB (as Flink's
+            // TaskManager command lines are) unless telemetry is disabled; say so before it happens.
+            LOG.warn("ORT_DISABLE_TELEMETRY=1 is not set in this process's environment: ONNX Runtime may crash"
+                    + " the JVM on long command lines. Set it in the TaskManager environment.");
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         ExecutionProvider provider = ExecutionProvider.choose(gpuIndex);
