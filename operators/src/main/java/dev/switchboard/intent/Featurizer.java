@@ -1,7 +1,6 @@
 package dev.switchboard.intent;
 
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Locale;
@@ -65,34 +64,67 @@ public final class Featurizer implements Serializable {
 
     public static String normalize(String text) {
         String s = Normalizer.normalize(text == null ? "" : text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
-        return s.trim().replaceAll("\\s+", " ");
+        StringBuilder out = new StringBuilder(s.length());
+        boolean space = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isWhitespace(c)) {
+                space = out.length() > 0;
+            } else {
+                if (space) {
+                    out.append(' ');
+                    space = false;
+                }
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     public Features featurize(String text) {
         String normalized = normalize(text);
-        int[] cps = (" " + normalized + " ").codePoints().limit(MAX_CODE_POINTS + 2L).toArray();
+        // " " + text + " " as code points, without building the padded string.
+        int[] cps = new int[Math.min(normalized.codePointCount(0, normalized.length()), MAX_CODE_POINTS) + 2];
+        cps[0] = ' ';
+        int n0 = 1;
+        for (int i = 0; i < normalized.length() && n0 < cps.length - 1; ) {
+            int cp = normalized.codePointAt(i);
+            cps[n0++] = cp;
+            i += Character.charCount(cp);
+        }
+        cps[n0] = ' ';
         int grams = 0;
         for (int n = minN; n <= maxN; n++) {
             grams += Math.max(0, cps.length - n + 1);
         }
-        String[] words = normalized.isEmpty() ? new String[0] : normalized.split(" ");
-        int[] hashed = new int[grams + words.length];
-        int k = 0;
-        StringBuilder gram = new StringBuilder(2 + 4 * maxN);
-        for (int n = minN; n <= maxN; n++) {
-            for (int i = 0; i + n <= cps.length; i++) {
-                gram.setLength(0);
-                gram.append('c').append(n).append(':');
-                for (int j = i; j < i + n; j++) {
-                    gram.appendCodePoint(cps[j]);
-                }
-                hashed[k++] = bucket(gram);
+        int words = 0;
+        for (int i = 1; i < cps.length - 1; i++) {
+            if (cps[i] != ' ' && cps[i - 1] == ' ') {
+                words++;
             }
         }
-        for (String word : words) {
-            gram.setLength(0);
-            gram.append("w:").append(word);
-            hashed[k++] = bucket(gram);
+        int[] hashed = new int[grams + words];
+        int k = 0;
+        for (int n = minN; n <= maxN; n++) {
+            // Prefix "c<n>:" (n is one digit: maxN <= 8).
+            int prefix = fnv(fnv(fnv(FNV_OFFSET, 'c'), '0' + n), ':');
+            for (int i = 0; i + n <= cps.length; i++) {
+                int h = prefix;
+                for (int j = i; j < i + n; j++) {
+                    h = fnvCodePoint(h, cps[j]);
+                }
+                hashed[k++] = bucket(h);
+            }
+        }
+        int wordPrefix = fnv(fnv(FNV_OFFSET, 'w'), ':');
+        for (int i = 1; i < cps.length - 1; i++) {
+            if (cps[i] != ' ' && cps[i - 1] == ' ') {
+                int h = wordPrefix;
+                for (int j = i; cps[j] != ' '; j++) {
+                    h = fnvCodePoint(h, cps[j]);
+                }
+                hashed[k++] = bucket(h);
+            }
         }
         Arrays.sort(hashed, 0, k);
         int[] ids = new int[k];
@@ -119,13 +151,31 @@ public final class Featurizer implements Serializable {
         return new Features(Arrays.copyOf(ids, distinct), values);
     }
 
-    private int bucket(CharSequence gram) {
-        byte[] bytes = gram.toString().getBytes(StandardCharsets.UTF_8);
-        int h = 0x811c9dc5;
-        for (byte b : bytes) {
-            h ^= b & 0xff;
-            h *= 0x01000193;
+    private static final int FNV_OFFSET = 0x811c9dc5;
+    private static final int FNV_PRIME = 0x01000193;
+
+    private static int fnv(int h, int b) {
+        return (h ^ (b & 0xff)) * FNV_PRIME;
+    }
+
+    /** Feeds the UTF-8 bytes of one code point into a 32-bit FNV-1a hash. */
+    private static int fnvCodePoint(int h, int cp) {
+        if (cp < 0x80) {
+            return fnv(h, cp);
         }
+        if (cp < 0x800) {
+            return fnv(fnv(h, 0xc0 | cp >> 6), 0x80 | cp & 0x3f);
+        }
+        if (cp < 0x10000) {
+            if (cp >= 0xd800 && cp <= 0xdfff) {
+                return fnv(h, '?'); // a lone surrogate encodes as '?' in UTF-8 conversion
+            }
+            return fnv(fnv(fnv(h, 0xe0 | cp >> 12), 0x80 | cp >> 6 & 0x3f), 0x80 | cp & 0x3f);
+        }
+        return fnv(fnv(fnv(fnv(h, 0xf0 | cp >> 18), 0x80 | cp >> 12 & 0x3f), 0x80 | cp >> 6 & 0x3f), 0x80 | cp & 0x3f);
+    }
+
+    private int bucket(int h) {
         return 1 + (int) (Integer.toUnsignedLong(h) % (buckets - 1));
     }
 }
