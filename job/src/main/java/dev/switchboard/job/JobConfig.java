@@ -59,6 +59,7 @@ public record JobConfig(
         o.put("intent-min-confidence", new String[] {"0.5", "below this model probability the keyword rules decide the intent"});
         o.put("inference-batch-size", new String[] {"64", "largest batch of one ONNX Runtime run"});
         o.put("inference-max-delay", new String[] {"2ms", "longest wait of the oldest queued request for its batch to fill"});
+        o.put("inference-workers", new String[] {"2", "threads per TaskManager forming batches and running the model"});
         o.put("inference-queue-capacity", new String[] {"10000", "requests queued per TaskManager before new ones are refused (retried, then answered by the rules)"});
         return java.util.Collections.unmodifiableMap(o);
     }
@@ -151,10 +152,11 @@ public record JobConfig(
             inference = model.equals("rules") ? InferenceSettings.RULES_ONLY
                     : new InferenceSettings(model.equals("built-in") ? null : model, false,
                             integer(v, "inference-batch-size"), duration(v, "inference-max-delay"),
-                            integer(v, "inference-queue-capacity"), decimal(v, "intent-min-confidence"));
+                            integer(v, "inference-queue-capacity"), decimal(v, "intent-min-confidence"),
+                            integer(v, "inference-workers"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage() + " (--inference-batch-size, --inference-max-delay,"
-                    + " --inference-queue-capacity)", e);
+                    + " --inference-queue-capacity, --inference-workers, --intent-min-confidence)", e);
         }
         return new JobConfig(kafka, topics, botId, dialogue, checkpointInterval, get(v, "checkpoint-dir"),
                 duration(v, "buffer-timeout"), p,

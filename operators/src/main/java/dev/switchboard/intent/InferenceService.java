@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class InferenceService implements IntentClassifier {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceService.class);
 
-    private record Key(String modelPath, Integer gpuIndex, int maxBatch, long maxDelayNanos, int queueCapacity) {}
+    private record Key(String modelPath, Integer gpuIndex, int maxBatch, long maxDelayNanos, int queueCapacity,
+                       int workers) {}
 
     private static final Map<Key, InferenceService> SHARED = new HashMap<>();
 
@@ -42,7 +43,7 @@ public final class InferenceService implements IntentClassifier {
     private final Key key;
     private final IntentModel model;
     private final BlockingQueue<Request> queue;
-    private final Thread worker;
+    private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running = true;
     private int references;
 
@@ -56,8 +57,11 @@ public final class InferenceService implements IntentClassifier {
         this.key = key;
         this.model = model;
         this.queue = new ArrayBlockingQueue<>(key.queueCapacity());
-        this.worker = new Thread(this::work, "switchboard-inference-" + model.name());
-        this.worker.setDaemon(true);
+        for (int i = 0; i < key.workers(); i++) {
+            Thread worker = new Thread(this::work, "switchboard-inference-" + model.name() + "-" + i);
+            worker.setDaemon(true);
+            workers.add(worker);
+        }
     }
 
     /**
@@ -68,15 +72,15 @@ public final class InferenceService implements IntentClassifier {
      */
     public static synchronized InferenceService acquire(InferenceSettings settings, Integer gpuIndex) {
         Key key = new Key(settings.modelPath(), gpuIndex, settings.maxBatch(), settings.maxDelay().toNanos(),
-                settings.queueCapacity());
+                settings.queueCapacity(), settings.workers());
         InferenceService service = SHARED.get(key);
         if (service == null) {
             IntentModel model = IntentModel.load(settings.modelPath(), gpuIndex);
-            LOG.info("Intent model {} ({} labels) runs on {}; batches of up to {} after at most {} µs",
+            LOG.info("Intent model {} ({} labels) runs on {}; batches of up to {} after at most {} µs, {} worker(s)",
                     model.name(), model.labels().size(), model.provider().describe(), settings.maxBatch(),
-                    settings.maxDelay().toNanos() / 1000);
+                    settings.maxDelay().toNanos() / 1000, settings.workers());
             service = new InferenceService(key, model);
-            service.worker.start();
+            service.workers.forEach(Thread::start);
             SHARED.put(key, service);
         }
         service.references++;
@@ -95,11 +99,13 @@ public final class InferenceService implements IntentClassifier {
             SHARED.remove(key, this);
         }
         running = false;
-        worker.interrupt();
-        try {
-            worker.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (Thread worker : workers) {
+            worker.interrupt();
+            try {
+                worker.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         Request r;
         while ((r = queue.poll()) != null) {
@@ -150,13 +156,17 @@ public final class InferenceService implements IntentClassifier {
                 }
                 batch.add(first);
                 long deadline = first.enqueuedNanos() + key.maxDelayNanos();
+                // Take what is already queued in one go, then wait only while the batch is not full and
+                // the oldest request still has time.
+                queue.drainTo(batch, key.maxBatch() - batch.size());
                 while (batch.size() < key.maxBatch()) {
                     long wait = deadline - System.nanoTime();
-                    Request next = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
+                    Request next = wait <= 0 ? null : queue.poll(wait, TimeUnit.NANOSECONDS);
                     if (next == null) {
                         break;
                     }
                     batch.add(next);
+                    queue.drainTo(batch, key.maxBatch() - batch.size());
                 }
                 run(batch, features);
             } catch (InterruptedException e) {
