@@ -177,12 +177,7 @@ public final class SwitchboardCli {
                     continue;
                 }
                 float[] p = model.predict(List.of(model.featurizer().featurize(line)))[0];
-                int best = 0;
-                for (int k = 1; k < p.length; k++) {
-                    if (p[k] > p[best]) {
-                        best = k;
-                    }
-                }
+                int best = IntentModel.argmax(p);
                 var json = Json.MAPPER.createObjectNode();
                 json.put("text", line);
                 json.put("intent", model.labels().get(best));

@@ -40,13 +40,7 @@ public final class IntentTrainer {
         }
 
         public int argmax(float[] p) {
-            int best = 0;
-            for (int k = 1; k < p.length; k++) {
-                if (p[k] > p[best]) {
-                    best = k;
-                }
-            }
-            return best;
+            return dev.switchboard.intent.IntentModel.argmax(p);
         }
     }
 

@@ -34,10 +34,7 @@ class InferenceServiceTest {
             List<String> expected = new ArrayList<>();
             for (Utterances.Utterance u : all) {
                 float[] p = service.model().predict(List.of(service.model().featurizer().featurize(u.text())))[0];
-                int best = 0;
-                for (int k = 1; k < p.length; k++) {
-                    best = p[k] > p[best] ? k : best;
-                }
+                int best = dev.switchboard.intent.IntentModel.argmax(p);
                 expected.add(service.model().labels().get(best));
             }
             long batchesBefore = service.batches();

@@ -22,10 +22,7 @@ class TelemetryCommandLineTest {
         public static void main(String[] args) throws Exception {
             try (var model = dev.switchboard.intent.IntentModel.load(null, null)) {
                 float[] p = model.predict(List.of(model.featurizer().featurize("where is my order")))[0];
-                int best = 0;
-                for (int k = 1; k < p.length; k++) {
-                    best = p[k] > p[best] ? k : best;
-                }
+                int best = dev.switchboard.intent.IntentModel.argmax(p);
                 System.out.println("intent=" + model.labels().get(best));
             }
         }

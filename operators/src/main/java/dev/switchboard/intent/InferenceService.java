@@ -206,12 +206,7 @@ public final class InferenceService implements IntentClassifier {
         List<String> labels = model.labels();
         for (int i = 0; i < batch.size(); i++) {
             float[] p = probabilities[i];
-            int best = 0;
-            for (int k = 1; k < p.length; k++) {
-                if (p[k] > p[best]) {
-                    best = k;
-                }
-            }
+            int best = IntentModel.argmax(p);
             Request r = batch.get(i);
             r.result().complete(new Understanding(labels.get(best), p[best], false, r.language(), model.name()));
         }

@@ -204,6 +204,17 @@ public final class IntentModel implements AutoCloseable {
         return provider;
     }
 
+    /** Index of the largest probability (the first one on ties). */
+    public static int argmax(float[] probabilities) {
+        int best = 0;
+        for (int k = 1; k < probabilities.length; k++) {
+            if (probabilities[k] > probabilities[best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
     /** Class probabilities for a batch of featurized texts: one {@code OrtSession.run}. */
     public float[][] predict(List<Featurizer.Features> batch) throws OrtException {
         int n = batch.size();
