@@ -131,16 +131,16 @@ public final class SwitchboardCli {
             JsonNode node = Json.readObject(in.readNBytes(Json.MAX_PAYLOAD_BYTES + 1), "reply");
             for (var it = node.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
-                if (!List.of("chatId", "text", "replyToMessageId", "threadId", "accountId").contains(f)) {
+                if (!List.of("chatId", "text", "replyToMessageId", "threadId", "accountId", "replyToken").contains(f)) {
                     throw new IllegalArgumentException("unknown field '" + f
-                            + "' (fields: chatId, text, replyToMessageId, threadId, accountId)");
+                            + "' (fields: chatId, text, replyToMessageId, threadId, accountId, replyToken)");
                 }
             }
             if (node.has("text") && !node.get("text").isTextual()) {
                 throw new IllegalArgumentException("text must be a string");
             }
             reply = new Reply(Json.id(node, "chatId"), Json.text(node, "text"), Json.id(node, "replyToMessageId"),
-                    Json.id(node, "threadId"), Json.id(node, "accountId"));
+                    Json.id(node, "threadId"), Json.id(node, "accountId"), Json.text(node, "replyToken"));
             List<PlatformRequest> requests = formatter.format(reply);
             ArrayNode bodies = PRETTY.createArrayNode();
             for (PlatformRequest r : requests) {

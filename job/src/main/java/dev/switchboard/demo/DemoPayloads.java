@@ -71,6 +71,43 @@ public final class DemoPayloads {
         return bytes(root);
     }
 
+    /** A Discord gateway MESSAGE_CREATE dispatch for a direct message. */
+    public static byte[] discord(long seq, String messageId, String channelId, String userId, String name, String text,
+            long epochMs) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("op", 0);
+        root.put("s", seq);
+        root.put("t", "MESSAGE_CREATE");
+        ObjectNode d = root.putObject("d");
+        d.put("type", 0);
+        d.put("id", messageId);
+        d.put("channel_id", channelId);
+        d.put("content", text);
+        d.put("timestamp", java.time.Instant.ofEpochMilli(epochMs).atOffset(java.time.ZoneOffset.UTC).toString());
+        d.putNull("edited_timestamp");
+        d.putArray("mentions");
+        d.putArray("attachments");
+        d.putObject("author").put("id", userId).put("username", name.toLowerCase(Locale.ROOT).replace(' ', '_'))
+                .put("global_name", name).put("discriminator", "0");
+        return bytes(root);
+    }
+
+    /** A LINE webhook body with one one-on-one text message event. */
+    public static byte[] line(String webhookEventId, String messageId, String userId, String text, long epochMs) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("destination", "U0123456789abcdef0123456789abcdef");
+        ObjectNode event = root.putArray("events").addObject();
+        event.put("replyToken", Long.toHexString(epochMs) + messageId);
+        event.put("type", "message");
+        event.put("mode", "active");
+        event.put("timestamp", epochMs);
+        event.putObject("source").put("type", "user").put("userId", userId);
+        event.put("webhookEventId", webhookEventId);
+        event.putObject("deliveryContext").put("isRedelivery", false);
+        event.putObject("message").put("id", messageId).put("type", "text").put("quoteToken", "q" + messageId).put("text", text);
+        return bytes(root);
+    }
+
     private static byte[] bytes(ObjectNode node) {
         return node.toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -12,6 +12,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
@@ -101,6 +102,10 @@ final class DemoTraffic implements Runnable {
         byte[] payload = switch (c.platform) {
             case Platforms.TELEGRAM -> DemoPayloads.telegram(updateId++, c.step + 1, Long.parseLong(c.userId), c.name, text, now);
             case Platforms.SLACK -> DemoPayloads.slack("Ev" + Long.toString(updateId++, 36).toUpperCase(), c.chatId, c.userId, text, now, updateId);
+            case Platforms.DISCORD -> DemoPayloads.discord(updateId, Long.toString(1_300_000_000_000_000_000L + updateId++),
+                    c.chatId, c.userId, c.name, text, now);
+            case Platforms.LINE -> DemoPayloads.line("01DEMO" + Long.toString(updateId, 36).toUpperCase(),
+                    Long.toString(500_000_000_000_000_000L + updateId++), c.userId, text, now);
             default -> DemoPayloads.whatsapp("wamid.DEMO" + Long.toString(updateId++, 36).toUpperCase(), c.userId, c.name, text, now);
         };
         double dice = random.nextDouble();
@@ -140,6 +145,14 @@ final class DemoTraffic implements Runnable {
             case Platforms.SLACK -> {
                 userId = "U0" + Long.toString(1_000_000 + n, 36).toUpperCase();
                 chatId = "D0" + Long.toString(1_000_000 + n, 36).toUpperCase();
+            }
+            case Platforms.DISCORD -> {
+                userId = Long.toString(1_100_000_000_000_000_000L + n);
+                chatId = Long.toString(1_200_000_000_000_000_000L + n);
+            }
+            case Platforms.LINE -> {
+                userId = String.format(Locale.ROOT, "U%032x", n);
+                chatId = userId;
             }
             default -> {
                 userId = Long.toString(4915_100_000_000L + n);

@@ -9,7 +9,8 @@ public final class Formatters {
     private static final Map<String, Formatter> BY_PLATFORM = new TreeMap<>();
 
     static {
-        for (Formatter f : new Formatter[] {new TelegramFormatter(), new SlackFormatter(), new WhatsAppFormatter()}) {
+        for (Formatter f : new Formatter[] {new TelegramFormatter(), new SlackFormatter(), new WhatsAppFormatter(),
+                new DiscordFormatter(), new LineFormatter()}) {
             BY_PLATFORM.put(f.platform(), f);
         }
     }

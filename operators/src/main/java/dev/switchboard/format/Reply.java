@@ -10,10 +10,17 @@ package dev.switchboard.format;
  * @param threadId the thread/topic to post into, or null
  * @param accountId the platform account that sends it where the request must name it (WhatsApp
  *     business {@code phone_number_id}), else null
+ * @param replyToken the platform's short-lived reply token (LINE), else null: with it the reply API is
+ *     used, without it the push API
  */
-public record Reply(String chatId, String text, String replyToMessageId, String threadId, String accountId) {
+public record Reply(String chatId, String text, String replyToMessageId, String threadId, String accountId,
+                    String replyToken) {
 
     public Reply(String chatId, String text, String replyToMessageId, String threadId) {
-        this(chatId, text, replyToMessageId, threadId, null);
+        this(chatId, text, replyToMessageId, threadId, null, null);
+    }
+
+    public Reply(String chatId, String text, String replyToMessageId, String threadId, String accountId) {
+        this(chatId, text, replyToMessageId, threadId, accountId, null);
     }
 }

@@ -20,4 +20,13 @@ public record BotReply(
         String text,
         String intent,
         String language,
-        boolean urgent) {}
+        boolean urgent,
+        String replyToken) {
+
+    public BotReply(String platform, String botId, String sessionKey, String chatId, String threadId,
+            String replyToMessageId, String accountId, String sourceMessageId, long sourceReceivedAt, int index,
+            String text, String intent, String language, boolean urgent) {
+        this(platform, botId, sessionKey, chatId, threadId, replyToMessageId, accountId, sourceMessageId,
+                sourceReceivedAt, index, text, intent, language, urgent, null);
+    }
+}

@@ -100,7 +100,8 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
             s.history.add(new Turn(Turn.BOT, clip(text, settings.maxTurnTextLength()), now, null));
             out.collect(new BotReply(message.platform(), message.botId(), inbound.sessionKey(), message.chatId(),
                     message.threadId(), message.messageId(), inbound.accountId(), message.messageId(),
-                    inbound.receivedAt(), i, text, decision.intent(), decision.language(), decision.urgent()));
+                    inbound.receivedAt(), i, text, decision.intent(), decision.language(), decision.urgent(),
+                    inbound.replyToken()));
             replied.inc(message.platform());
         }
         trim(s.history, settings.historySize());

@@ -56,7 +56,7 @@ public class FormatFunction extends ProcessFunction<BotReply, OutboundRecord> {
                 throw new IllegalArgumentException("no formatter for platform " + reply.platform());
             }
             requests = formatter.format(new Reply(reply.chatId(), reply.text(), reply.replyToMessageId(),
-                    reply.threadId(), reply.accountId()));
+                    reply.threadId(), reply.accountId(), reply.replyToken()));
         } catch (IllegalArgumentException e) {
             formatErrors.inc();
             LOG.warn("cannot format reply for session {}: {}", reply.sessionKey(), e.getMessage());

@@ -102,7 +102,7 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
                 ignored.inc(platform);
             } else {
                 messages.inc(platform);
-                out.collect(new InboundMessage(m, SessionKeys.of(m), item.accountId(), receivedAt));
+                out.collect(new InboundMessage(m, SessionKeys.of(m), item.accountId(), item.replyToken(), receivedAt));
             }
         }
     }

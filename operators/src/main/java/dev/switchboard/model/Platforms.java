@@ -7,9 +7,11 @@ public final class Platforms {
     public static final String TELEGRAM = "telegram";
     public static final String SLACK = "slack";
     public static final String WHATSAPP = "whatsapp";
+    public static final String DISCORD = "discord";
+    public static final String LINE = "line";
 
     /** Platforms this build can normalize and format. */
-    public static final List<String> SUPPORTED = List.of(TELEGRAM, SLACK, WHATSAPP);
+    public static final List<String> SUPPORTED = List.of(TELEGRAM, SLACK, WHATSAPP, DISCORD, LINE);
 
     private Platforms() {}
 }

@@ -14,9 +14,14 @@ public record Normalized(List<Item> messages, List<String> ignored) {
     /**
      * @param accountId the receiving platform account where a reply has to name it (WhatsApp
      *     {@code phone_number_id}), else null
+     * @param replyToken a short-lived token the platform's reply API takes (LINE), else null
      * @param edit the platform reports an edit of an earlier message
      */
-    public record Item(UnifiedMessage message, String accountId, boolean edit) {}
+    public record Item(UnifiedMessage message, String accountId, String replyToken, boolean edit) {
+        public Item(UnifiedMessage message, String accountId, boolean edit) {
+            this(message, accountId, null, edit);
+        }
+    }
 
     public Normalized {
         messages = List.copyOf(messages);
@@ -41,7 +46,11 @@ public record Normalized(List<Item> messages, List<String> ignored) {
         private final List<String> ignored = new ArrayList<>();
 
         Builder message(UnifiedMessage message, String accountId, boolean edit) {
-            messages.add(new Item(message, accountId, edit));
+            return message(message, accountId, null, edit);
+        }
+
+        Builder message(UnifiedMessage message, String accountId, String replyToken, boolean edit) {
+            messages.add(new Item(message, accountId, replyToken, edit));
             return this;
         }
 

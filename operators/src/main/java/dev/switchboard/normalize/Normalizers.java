@@ -9,7 +9,8 @@ public final class Normalizers {
     private static final Map<String, Normalizer> BY_PLATFORM = new TreeMap<>();
 
     static {
-        for (Normalizer n : new Normalizer[] {new TelegramNormalizer(), new SlackNormalizer(), new WhatsAppNormalizer()}) {
+        for (Normalizer n : new Normalizer[] {new TelegramNormalizer(), new SlackNormalizer(), new WhatsAppNormalizer(),
+                new DiscordNormalizer(), new LineNormalizer()}) {
             BY_PLATFORM.put(n.platform(), n);
         }
     }

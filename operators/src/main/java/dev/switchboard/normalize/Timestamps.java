@@ -17,6 +17,18 @@ public final class Timestamps {
         return seconds * 1000L;
     }
 
+    /** An ISO-8601 instant with offset (Discord {@code timestamp}) to ms; -1 when it is not one. */
+    public static long isoToMillis(String iso) {
+        if (iso == null || iso.length() > 40) {
+            return -1;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(iso).toInstant().toEpochMilli();
+        } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
+            return -1;
+        }
+    }
+
     /**
      * A Slack {@code ts} ("1515449522.000016": seconds, a dot, microseconds; also a message id) to ms.
      * Returns -1 when it is not such a value.

@@ -69,6 +69,34 @@ class FormatterTest {
     }
 
     @Test
+    void discordCreateMessageRepliesWithoutPinging() throws Exception {
+        List<PlatformRequest> out = new DiscordFormatter().format(new Reply("1200000000000000001", "On it", "1309146215000000000", null));
+        assertThat(out.get(0).endpoint()).isEqualTo("channels/1200000000000000001/messages");
+        JsonNode b = body(out.get(0));
+        assertThat(b.get("content").asText()).isEqualTo("On it");
+        assertThat(b.at("/message_reference/message_id").asText()).isEqualTo("1309146215000000000");
+        assertThat(b.at("/allowed_mentions/parse").isArray()).isTrue();
+        assertThat(b.at("/allowed_mentions/parse").size()).isZero();
+    }
+
+    @Test
+    void lineRepliesWithTheTokenAndPushesWithoutIt() throws Exception {
+        List<PlatformRequest> reply = new LineFormatter().format(
+                new Reply("U4af4980629589b4d6f7f9d7d1c5ab3a1", "Got it", null, null, null, "nHuyWiB7yP5Zw52FIkcQobQuGDXCTA"));
+        assertThat(reply.get(0).endpoint()).isEqualTo("v2/bot/message/reply");
+        assertThat(body(reply.get(0)).get("replyToken").asText()).isEqualTo("nHuyWiB7yP5Zw52FIkcQobQuGDXCTA");
+        assertThat(body(reply.get(0)).at("/messages/0/type").asText()).isEqualTo("text");
+        assertThat(body(reply.get(0)).at("/messages/0/text").asText()).isEqualTo("Got it");
+
+        List<PlatformRequest> push = new LineFormatter().format(new Reply("Ca56f94637cc4347f90a25382909b24b9", "x ".repeat(30_000), null, null));
+        assertThat(push).hasSize(3); // 12 parts of ≤ 5000: 5 + 5 + 2 messages
+        assertThat(push).allSatisfy(r -> assertThat(r.endpoint()).isEqualTo("v2/bot/message/push"));
+        assertThat(body(push.get(0)).get("to").asText()).isEqualTo("Ca56f94637cc4347f90a25382909b24b9");
+        assertThat(body(push.get(0)).get("messages").size()).isEqualTo(5);
+        assertThat(body(push.get(2)).get("messages").size()).isEqualTo(2);
+    }
+
+    @Test
     void longRepliesAreSplitAtTheLimitAndOnlyTheFirstPartQuotes() throws Exception {
         String word = "parcel ";
         String text = word.repeat(1500).strip(); // 10,499 characters

@@ -22,7 +22,11 @@ class NormalizerRobustnessTest {
             "slack", List.of("app_mention.json", "message_im.json", "thread_reply.json", "file_share.json",
                     "message_changed.json", "socket_mode_app_mention.json", "bot_message.json"),
             "whatsapp", List.of("text_dashboard_sample.json", "text_reply_context.json", "image.json",
-                    "two_messages.json", "status_sent.json", "reaction.json"));
+                    "two_messages.json", "status_sent.json", "reaction.json"),
+            "discord", List.of("message_example.json", "gateway_message_create_guild_reply.json",
+                    "gateway_message_update.json", "dm_attachment.json", "gateway_message_delete.json"),
+            "line", List.of("text_group_mention.json", "text_user_quoted.json", "image_room.json", "file.json",
+                    "follow_and_message.json"));
 
     private static void assertOnlyMalformed(Normalizer normalizer, byte[] input) {
         assertThatCode(() -> {
@@ -85,7 +89,8 @@ class NormalizerRobustnessTest {
     @Test
     void hostileShapes() {
         Random random = new Random(7);
-        for (Normalizer normalizer : List.of(new TelegramNormalizer(), new SlackNormalizer(), new WhatsAppNormalizer())) {
+        for (String platform : Normalizers.platforms()) {
+            Normalizer normalizer = Normalizers.forPlatform(platform).orElseThrow();
             assertOnlyMalformed(normalizer, ("{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}").getBytes(StandardCharsets.UTF_8));
             assertOnlyMalformed(normalizer, ("{\"update_id\":1,\"message\":{\"text\":\"" + "x".repeat(2_000_000) + "\"}}")
                     .getBytes(StandardCharsets.UTF_8));
