@@ -83,17 +83,32 @@ public final class SwitchboardCli {
     }
 
     private int normalize(List<String> args) throws IOException {
-        if (args.isEmpty() || args.size() != 1 && !(args.size() == 3 && args.get(1).equals("--bot-id"))) {
-            err.println("usage: switchboard normalize <platform> [--bot-id ID] < payload");
+        String botId = "default";
+        String secretsFile = null;
+        for (int i = 1; i + 1 < args.size(); i += 2) {
+            switch (args.get(i)) {
+                case "--bot-id" -> botId = args.get(i + 1);
+                case "--secrets-file" -> secretsFile = args.get(i + 1);
+                default -> secretsFile = "\u0000";
+            }
+        }
+        if (args.isEmpty() || args.size() % 2 == 0 || "\u0000".equals(secretsFile)) {
+            err.println("usage: switchboard normalize <platform> [--bot-id ID] [--secrets-file FILE] < payload");
             return USAGE;
         }
-        Normalizer normalizer = Normalizers.forPlatform(args.get(0)).orElse(null);
+        Normalizers normalizers;
+        try {
+            normalizers = Normalizers.with(JobConfig.secrets(secretsFile));
+        } catch (IllegalArgumentException e) {
+            err.println("switchboard normalize: " + e.getMessage());
+            return USAGE;
+        }
+        Normalizer normalizer = normalizers.get(args.get(0)).orElse(null);
         if (normalizer == null) {
             err.println("switchboard normalize: unknown platform '" + args.get(0) + "' (supported: "
                     + String.join(", ", Normalizers.platforms()) + ")");
             return USAGE;
         }
-        String botId = args.size() == 3 ? args.get(2) : "default";
         byte[] payload = in.readNBytes(Json.MAX_PAYLOAD_BYTES + 1);
         Normalized result;
         try {

@@ -108,6 +108,39 @@ public final class DemoPayloads {
         return bytes(root);
     }
 
+    /** A Feishu schema 2.0 im.message.receive_v1 event for a direct text message. */
+    public static byte[] feishu(String eventId, String messageId, String chatId, String openId, String text, long epochMs) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("schema", "2.0");
+        root.putObject("header").put("event_id", eventId).put("event_type", "im.message.receive_v1")
+                .put("create_time", Long.toString(epochMs)).put("token", "demo").put("app_id", "cli_demo0000000001")
+                .put("tenant_key", "demo");
+        ObjectNode event = root.putObject("event");
+        event.putObject("sender").put("sender_type", "user").putObject("sender_id").put("open_id", openId);
+        ObjectNode content = Json.MAPPER.createObjectNode().put("text", text);
+        event.putObject("message").put("message_id", messageId).put("create_time", Long.toString(epochMs))
+                .put("chat_id", chatId).put("chat_type", "p2p").put("message_type", "text")
+                .put("content", content.toString());
+        return bytes(root);
+    }
+
+    /** A DingTalk robot callback for a one-on-one text message. */
+    public static byte[] dingtalk(String msgId, String conversationId, String staffId, String name, String text, long epochMs) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("conversationId", conversationId);
+        root.put("chatbotCorpId", "dingdemo0000000001");
+        root.put("msgId", msgId);
+        root.put("senderNick", name);
+        root.put("senderStaffId", staffId);
+        root.put("createAt", epochMs);
+        root.put("conversationType", "1");
+        root.put("senderId", "$:LWCP_v1:$" + staffId);
+        root.putObject("text").put("content", text);
+        root.put("robotCode", "dingdemorobot00001");
+        root.put("msgtype", "text");
+        return bytes(root);
+    }
+
     private static byte[] bytes(ObjectNode node) {
         return node.toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -100,13 +100,19 @@ final class DemoTraffic implements Runnable {
         String text = c.script.get(c.step).replace("{order}", c.order);
         long now = System.currentTimeMillis();
         byte[] payload = switch (c.platform) {
+            // One case per platform: a platform without demo traffic fails loudly here.
             case Platforms.TELEGRAM -> DemoPayloads.telegram(updateId++, c.step + 1, Long.parseLong(c.userId), c.name, text, now);
             case Platforms.SLACK -> DemoPayloads.slack("Ev" + Long.toString(updateId++, 36).toUpperCase(), c.chatId, c.userId, text, now, updateId);
             case Platforms.DISCORD -> DemoPayloads.discord(updateId, Long.toString(1_300_000_000_000_000_000L + updateId++),
                     c.chatId, c.userId, c.name, text, now);
+            case Platforms.FEISHU -> DemoPayloads.feishu("ev" + Long.toString(updateId, 36), "om_demo" + Long.toString(updateId++, 36),
+                    c.chatId, c.userId, text, now);
+            case Platforms.DINGTALK -> DemoPayloads.dingtalk("msgDemo" + Long.toString(updateId++, 36) + "==", "cidDemo" + c.userId,
+                    c.userId, c.name, text, now);
             case Platforms.LINE -> DemoPayloads.line("01DEMO" + Long.toString(updateId, 36).toUpperCase(),
                     Long.toString(500_000_000_000_000_000L + updateId++), c.userId, text, now);
-            default -> DemoPayloads.whatsapp("wamid.DEMO" + Long.toString(updateId++, 36).toUpperCase(), c.userId, c.name, text, now);
+            case Platforms.WHATSAPP -> DemoPayloads.whatsapp("wamid.DEMO" + Long.toString(updateId++, 36).toUpperCase(), c.userId, c.name, text, now);
+            default -> throw new IllegalStateException("the demo has no traffic for " + c.platform);
         };
         double dice = random.nextDouble();
         if (dice < 0.01) {
@@ -154,10 +160,19 @@ final class DemoTraffic implements Runnable {
                 userId = String.format(Locale.ROOT, "U%032x", n);
                 chatId = userId;
             }
-            default -> {
+            case Platforms.FEISHU -> {
+                userId = String.format(Locale.ROOT, "ou_%032x", n);
+                chatId = String.format(Locale.ROOT, "oc_%032x", n);
+            }
+            case Platforms.DINGTALK -> {
+                userId = Long.toString(10_000_000_000L + n);
+                chatId = userId;
+            }
+            case Platforms.WHATSAPP -> {
                 userId = Long.toString(4915_100_000_000L + n);
                 chatId = userId;
             }
+            default -> throw new IllegalStateException("the demo has no traffic for " + platform);
         }
         return new Conversation(platform, userId, chatId, name, SCRIPTS.get(random.nextInt(SCRIPTS.size())),
                 Integer.toString(10_000 + random.nextInt(90_000)));

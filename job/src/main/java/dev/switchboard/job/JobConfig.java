@@ -3,6 +3,7 @@ package dev.switchboard.job;
 import dev.switchboard.connectors.KafkaSettings;
 import dev.switchboard.dialogue.DialogueSettings;
 import dev.switchboard.intent.InferenceSettings;
+import dev.switchboard.normalize.BotSecrets;
 import dev.switchboard.model.Topics;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.TimeUtils;
@@ -29,7 +30,8 @@ public record JobConfig(
         int parallelism,
         Duration understandTimeout,
         int understandCapacity,
-        InferenceSettings inference) {
+        InferenceSettings inference,
+        BotSecrets secrets) {
 
     /** Every option with its default ({@code null}: required or unset) and meaning, for --help and the README. */
     public static final Map<String, String[]> OPTIONS = options();
@@ -55,6 +57,7 @@ public record JobConfig(
         o.put("dedup-window", new String[] {"64", "redelivery keys remembered per session"});
         o.put("understand-timeout", new String[] {"2s", "async understand timeout, after which the keyword rules decide"});
         o.put("understand-capacity", new String[] {"1000", "in-flight messages per understand subtask"});
+        o.put("secrets-file", new String[] {null, "properties file of per-bot platform secrets: <bot>.feishu.encrypt-key=..., *.feishu.encrypt-key=... for every bot"});
         o.put("intent-model", new String[] {"built-in", "the intent model: built-in (trained by the build), a path to an ONNX file of the same contract, or rules (keyword rules only)"});
         o.put("intent-min-confidence", new String[] {"0.5", "below this model probability the keyword rules decide the intent"});
         o.put("inference-batch-size", new String[] {"64", "largest batch of one ONNX Runtime run"});
@@ -160,7 +163,29 @@ public record JobConfig(
         }
         return new JobConfig(kafka, topics, botId, dialogue, checkpointInterval, get(v, "checkpoint-dir"),
                 duration(v, "buffer-timeout"), p,
-                duration(v, "understand-timeout"), capacity, inference);
+                duration(v, "understand-timeout"), capacity, inference, secrets(get(v, "secrets-file")));
+    }
+
+    /** Reads a secrets file; the values travel with the job, so keep the file itself out of version control. */
+    public static BotSecrets secrets(String file) {
+        if (file == null) {
+            return BotSecrets.NONE;
+        }
+        java.util.Properties props = new java.util.Properties();
+        try (var reader = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(file))) {
+            props.load(reader);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--secrets-file " + file + " cannot be read: " + e.getMessage());
+        }
+        Map<String, String> values = new TreeMap<>();
+        for (String name : props.stringPropertyNames()) {
+            if (name.split("\\.").length < 3) {
+                throw new IllegalArgumentException("--secrets-file " + file + ": key '" + name
+                        + "' is not <bot>.<platform>.<name>");
+            }
+            values.put(name, props.getProperty(name).trim());
+        }
+        return new BotSecrets(values);
     }
 
     private static String get(Map<String, String> values, String name) {

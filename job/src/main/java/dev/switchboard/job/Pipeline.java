@@ -53,7 +53,7 @@ public final class Pipeline {
 
     public static void define(DataStream<InboundRecord> records, JobConfig config, Sinks sinks) {
         SingleOutputStreamOperator<InboundMessage> messages = records
-                .process(new NormalizeFunction(config.topics(), config.defaultBotId()))
+                .process(new NormalizeFunction(config.topics(), config.defaultBotId(), config.secrets()))
                 .uid(OperatorIds.NORMALIZE)
                 .name("normalize");
 

@@ -10,7 +10,7 @@ public final class Formatters {
 
     static {
         for (Formatter f : new Formatter[] {new TelegramFormatter(), new SlackFormatter(), new WhatsAppFormatter(),
-                new DiscordFormatter(), new LineFormatter()}) {
+                new DiscordFormatter(), new LineFormatter(), new FeishuFormatter(), new DingTalkFormatter()}) {
             BY_PLATFORM.put(f.platform(), f);
         }
     }

@@ -8,6 +8,7 @@ import dev.switchboard.model.OutboundRecord;
 import dev.switchboard.model.SessionKeys;
 import dev.switchboard.model.Topics;
 import dev.switchboard.model.UnifiedMessage;
+import dev.switchboard.normalize.BotSecrets;
 import dev.switchboard.normalize.MalformedPayloadException;
 import dev.switchboard.normalize.Normalized;
 import dev.switchboard.normalize.Normalizer;
@@ -41,7 +42,9 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
 
     private final Topics topics;
     private final String defaultBotId;
+    private final BotSecrets secrets;
 
+    private transient Normalizers normalizers;
     private transient PlatformCounters in;
     private transient PlatformCounters messages;
     private transient PlatformCounters deadLettered;
@@ -50,12 +53,18 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
     private transient PlatformCounters fromBots;
 
     public NormalizeFunction(Topics topics, String defaultBotId) {
+        this(topics, defaultBotId, BotSecrets.NONE);
+    }
+
+    public NormalizeFunction(Topics topics, String defaultBotId, BotSecrets secrets) {
         this.topics = topics;
         this.defaultBotId = defaultBotId;
+        this.secrets = secrets;
     }
 
     @Override
     public void open(OpenContext openContext) {
+        normalizers = Normalizers.with(secrets);
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("switchboard");
         in = new PlatformCounters(group, "recordsIn");
         messages = new PlatformCounters(group, "messagesIn");
@@ -69,7 +78,7 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
     public void processElement(InboundRecord record, Context ctx, Collector<InboundMessage> out) {
         String platform = topics.platformOf(record.topic()).orElse(null);
         in.inc(platform);
-        Normalizer normalizer = platform == null ? null : Normalizers.forPlatform(platform).orElse(null);
+        Normalizer normalizer = platform == null ? null : normalizers.get(platform).orElse(null);
         if (normalizer == null) {
             deadLetter(ctx, record, platform, MalformedPayloadException.UNSUPPORTED_PLATFORM,
                     "no normalizer for topic " + record.topic() + " (platforms: " + Normalizers.platforms() + ")");
@@ -78,7 +87,7 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
         String botId = nonBlank(record.header(Headers.BOT_ID), defaultBotId);
         Normalized normalized;
         try {
-            normalized = normalizer.normalize(record.value(), botId);
+            normalized = normalizer.normalize(record.value(), botId, record.headers());
         } catch (MalformedPayloadException e) {
             deadLetter(ctx, record, platform, e.errorClass(), e.getMessage());
             return;

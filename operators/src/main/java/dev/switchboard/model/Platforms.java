@@ -9,9 +9,11 @@ public final class Platforms {
     public static final String WHATSAPP = "whatsapp";
     public static final String DISCORD = "discord";
     public static final String LINE = "line";
+    public static final String FEISHU = "feishu";
+    public static final String DINGTALK = "dingtalk";
 
     /** Platforms this build can normalize and format. */
-    public static final List<String> SUPPORTED = List.of(TELEGRAM, SLACK, WHATSAPP, DISCORD, LINE);
+    public static final List<String> SUPPORTED = List.of(TELEGRAM, SLACK, WHATSAPP, DISCORD, LINE, FEISHU, DINGTALK);
 
     private Platforms() {}
 }

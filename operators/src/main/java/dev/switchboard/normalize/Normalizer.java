@@ -16,4 +16,13 @@ public interface Normalizer {
      * @throws MalformedPayloadException when the payload is not a valid payload of this platform
      */
     Normalized normalize(byte[] payload, String botId) throws MalformedPayloadException;
+
+    /**
+     * With the Kafka headers the ingress passed along (some platforms sign or encrypt with values that
+     * arrive outside the body, such as WeCom's {@code msg_signature}, {@code timestamp}, {@code nonce}).
+     */
+    default Normalized normalize(byte[] payload, String botId, java.util.Map<String, String> headers)
+            throws MalformedPayloadException {
+        return normalize(payload, botId);
+    }
 }

@@ -2,26 +2,36 @@ package dev.switchboard.normalize;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
-/** The normalizer of each supported platform. */
+/** The normalizer of each supported platform, with the bots' secrets for encrypted callbacks. */
 public final class Normalizers {
-    private static final Map<String, Normalizer> BY_PLATFORM = new TreeMap<>();
+    private static final Normalizers DEFAULT = new Normalizers(BotSecrets.NONE);
 
-    static {
+    private final Map<String, Normalizer> byPlatform = new TreeMap<>();
+
+    private Normalizers(BotSecrets secrets) {
         for (Normalizer n : new Normalizer[] {new TelegramNormalizer(), new SlackNormalizer(), new WhatsAppNormalizer(),
-                new DiscordNormalizer(), new LineNormalizer()}) {
-            BY_PLATFORM.put(n.platform(), n);
+                new DiscordNormalizer(), new LineNormalizer(), new FeishuNormalizer(secrets), new DingTalkNormalizer()}) {
+            byPlatform.put(n.platform(), n);
         }
     }
 
-    private Normalizers() {}
-
-    public static Optional<Normalizer> forPlatform(String platform) {
-        return Optional.ofNullable(BY_PLATFORM.get(platform));
+    public static Normalizers with(BotSecrets secrets) {
+        return secrets == null || secrets.isEmpty() ? DEFAULT : new Normalizers(secrets);
     }
 
-    public static java.util.Set<String> platforms() {
-        return BY_PLATFORM.keySet();
+    public Optional<Normalizer> get(String platform) {
+        return Optional.ofNullable(byPlatform.get(platform));
+    }
+
+    /** Without secrets: encrypted callbacks are refused with a reason. */
+    public static Optional<Normalizer> forPlatform(String platform) {
+        return DEFAULT.get(platform);
+    }
+
+    public static Set<String> platforms() {
+        return DEFAULT.byPlatform.keySet();
     }
 }

@@ -97,6 +97,38 @@ class FormatterTest {
     }
 
     @Test
+    void feishuRepliesInThreadWithContentAsAJsonString() throws Exception {
+        PlatformRequest r = new FeishuFormatter().format(new Reply("oc_5ce6", "收到", "om_5ce6d572", "omt_d4be107c616")).get(0);
+        assertThat(r.endpoint()).isEqualTo("im/v1/messages/om_5ce6d572/reply");
+        JsonNode b = body(r);
+        assertThat(b.get("msg_type").asText()).isEqualTo("text");
+        assertThat(b.get("reply_in_thread").asBoolean()).isTrue();
+        assertThat(b.get("content").isTextual()).isTrue();
+        assertThat(Json.MAPPER.readTree(b.get("content").asText()).get("text").asText()).isEqualTo("收到");
+
+        PlatformRequest send = new FeishuFormatter().format(new Reply("oc_5ce6", "hi", null, null)).get(0);
+        assertThat(send.endpoint()).isEqualTo("im/v1/messages?receive_id_type=chat_id");
+        assertThat(body(send).get("receive_id").asText()).isEqualTo("oc_5ce6");
+    }
+
+    @Test
+    void dingtalkGroupAndOneOnOne() throws Exception {
+        PlatformRequest group = new DingTalkFormatter().format(
+                new Reply("cidn3iTFn7hlmJhtzKJ+ZJBUA==", "好的", null, null, "dingxfrd9d1q3tyrz7fw")).get(0);
+        assertThat(group.endpoint()).isEqualTo("v1.0/robot/groupMessages/send");
+        JsonNode g = body(group);
+        assertThat(g.get("openConversationId").asText()).isEqualTo("cidn3iTFn7hlmJhtzKJ+ZJBUA==");
+        assertThat(g.get("robotCode").asText()).isEqualTo("dingxfrd9d1q3tyrz7fw");
+        assertThat(g.get("msgKey").asText()).isEqualTo("sampleText");
+        assertThat(Json.MAPPER.readTree(g.get("msgParam").asText()).get("content").asText()).isEqualTo("好的");
+
+        PlatformRequest direct = new DingTalkFormatter().format(
+                new Reply("01022158193724098", "ok", null, null, "dingxfrd9d1q3tyrz7fw")).get(0);
+        assertThat(direct.endpoint()).isEqualTo("v1.0/robot/oToMessages/batchSend");
+        assertThat(body(direct).get("userIds").get(0).asText()).isEqualTo("01022158193724098");
+    }
+
+    @Test
     void longRepliesAreSplitAtTheLimitAndOnlyTheFirstPartQuotes() throws Exception {
         String word = "parcel ";
         String text = word.repeat(1500).strip(); // 10,499 characters

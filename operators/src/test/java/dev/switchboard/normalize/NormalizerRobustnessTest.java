@@ -26,7 +26,9 @@ class NormalizerRobustnessTest {
             "discord", List.of("message_example.json", "gateway_message_create_guild_reply.json",
                     "gateway_message_update.json", "dm_attachment.json", "gateway_message_delete.json"),
             "line", List.of("text_group_mention.json", "text_user_quoted.json", "image_room.json", "file.json",
-                    "follow_and_message.json"));
+                    "follow_and_message.json"),
+            "feishu", List.of("receive_group_text.json", "receive_p2p_image.json", "url_verification.json"),
+            "dingtalk", List.of("group_text_at.json", "single_picture.json", "stream_envelope_richtext.json"));
 
     private static void assertOnlyMalformed(Normalizer normalizer, byte[] input) {
         assertThatCode(() -> {

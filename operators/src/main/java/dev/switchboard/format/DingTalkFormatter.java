@@ -1,0 +1,54 @@
+package dev.switchboard.format;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.Platforms;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * DingTalk robot messages through the open API, which needs only the app's access token (no
+ * per-conversation session URL): group chats ({@code cid...} conversation ids) to
+ * {@code v1.0/robot/groupMessages/send}, one-on-one chats to {@code v1.0/robot/oToMessages/batchSend},
+ * with {@code msgKey} {@code sampleText} and the text in {@code msgParam} (a JSON string). The robot's
+ * {@code robotCode} comes from the inbound callback (the reply's account id).
+ */
+public final class DingTalkFormatter implements Formatter {
+    /** Text messages are cut at 5,000 characters by the clients; stay within it. */
+    public static final int MAX_TEXT = 5000;
+
+    @Override
+    public String platform() {
+        return Platforms.DINGTALK;
+    }
+
+    @Override
+    public int maxTextLength() {
+        return MAX_TEXT;
+    }
+
+    @Override
+    public List<PlatformRequest> format(Reply reply) {
+        Bodies.require(reply, "dingtalk");
+        boolean group = reply.chatId().startsWith("cid");
+        List<PlatformRequest> out = new ArrayList<>();
+        for (String part : TextSplitter.split(reply.text(), MAX_TEXT)) {
+            ObjectNode param = Bodies.object();
+            param.put("content", part);
+            ObjectNode body = Bodies.object();
+            if (reply.accountId() != null) {
+                body.put("robotCode", reply.accountId());
+            }
+            if (group) {
+                body.put("openConversationId", reply.chatId());
+            } else {
+                body.putArray("userIds").add(reply.chatId());
+            }
+            body.put("msgKey", "sampleText");
+            body.put("msgParam", Bodies.write(param));
+            out.add(new PlatformRequest(group ? "v1.0/robot/groupMessages/send" : "v1.0/robot/oToMessages/batchSend",
+                    Bodies.write(body)));
+        }
+        return out;
+    }
+}

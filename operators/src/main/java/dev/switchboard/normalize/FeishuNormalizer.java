@@ -1,0 +1,197 @@
+package dev.switchboard.normalize;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.model.Attachment;
+import dev.switchboard.model.ChatType;
+import dev.switchboard.model.Mention;
+import dev.switchboard.model.MessageKind;
+import dev.switchboard.model.Platforms;
+import dev.switchboard.model.Sender;
+import dev.switchboard.model.UnifiedMessage;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Feishu/Lark event subscriptions, schema 2.0 (https://open.feishu.cn/document/server-docs/im-v1/message/events/receive):
+ * {@code im.message.receive_v1}, whose {@code message.content} is a JSON string inside the JSON;
+ * {@code @_user_N} placeholders resolved through {@code mentions[]}; encrypted callbacks
+ * ({@code {"encrypt": ...}}: AES-256-CBC, key SHA-256 of the app's Encrypt Key, IV the first 16 bytes)
+ * decrypted with the bot's key from {@link BotSecrets} ({@code <bot>.feishu.encrypt-key}).
+ */
+public final class FeishuNormalizer implements Normalizer {
+    public static final String SECRET_ENCRYPT_KEY = "encrypt-key";
+
+    private final BotSecrets secrets;
+
+    public FeishuNormalizer(BotSecrets secrets) {
+        this.secrets = secrets;
+    }
+
+    @Override
+    public String platform() {
+        return Platforms.FEISHU;
+    }
+
+    @Override
+    public Normalized normalize(byte[] payload, String botId) throws MalformedPayloadException {
+        JsonNode root = Json.readObject(payload, "feishu");
+        if (root.has("encrypt")) {
+            String key = secrets.get(botId, Platforms.FEISHU, SECRET_ENCRYPT_KEY);
+            if (key == null) {
+                throw MalformedPayloadException.malformed("feishu: encrypted event but no encrypt-key is configured for bot '"
+                        + botId + "' (--secret " + botId + ".feishu.encrypt-key=...)");
+            }
+            root = Json.readObject(decrypt(Json.text(root, "encrypt"), key), "feishu (decrypted)");
+        }
+        String type = Json.text(root, "type");
+        if ("url_verification".equals(type)) {
+            return Normalized.ignored("feishu: url_verification is not a chat message");
+        }
+        JsonNode header = Json.object(root, "header");
+        if (header == null || !"2.0".equals(Json.text(root, "schema"))) {
+            throw MalformedPayloadException.unknown("feishu: not a schema 2.0 event (" + (type != null ? "type " + type : "no header") + ")");
+        }
+        String eventType = Json.text(header, "event_type");
+        if (!"im.message.receive_v1".equals(eventType)) {
+            return Normalized.ignored("feishu: " + eventType + " event is not a received message");
+        }
+        JsonNode event = Json.object(root, "event");
+        JsonNode message = Json.object(event, "message");
+        JsonNode sender = Json.object(event, "sender");
+        if (message == null || sender == null) {
+            throw MalformedPayloadException.malformed("feishu: im.message.receive_v1 without event.message or event.sender");
+        }
+        String messageId = Json.requireId(message, "message_id", "feishu: event.message.message_id");
+        String chatId = Json.requireId(message, "chat_id", "feishu: event.message.chat_id");
+        Long created = Json.longValue(message, "create_time");
+        if (created == null || created < 0) {
+            throw MalformedPayloadException.malformed("feishu: event.message.create_time is missing (epoch ms as a string)");
+        }
+        JsonNode senderIds = Json.object(sender, "sender_id");
+        String senderId = firstNonNull(Json.text(senderIds, "open_id"), Json.text(senderIds, "user_id"), Json.text(senderIds, "union_id"));
+
+        Map<String, Mention> byKey = new HashMap<>();
+        for (JsonNode m : Json.array(message, "mentions", "feishu: event.message.mentions")) {
+            JsonNode ids = Json.object(m, "id");
+            String key = Json.text(m, "key");
+            if (key != null) {
+                byKey.put(key, new Mention(firstNonNull(Json.text(ids, "open_id"), Json.text(ids, "user_id")), Json.text(m, "name")));
+            }
+        }
+        String messageType = Json.text(message, "message_type");
+        String rawContent = Json.text(message, "content");
+        JsonNode content = null;
+        if (rawContent != null) {
+            try {
+                content = Json.MAPPER.readTree(rawContent);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw MalformedPayloadException.malformed("feishu: event.message.content is not a JSON string: "
+                        + Json.firstLine(e.getOriginalMessage()));
+            }
+        }
+        String text = null;
+        String kind;
+        List<Attachment> attachments = new ArrayList<>();
+        switch (messageType == null ? "" : messageType) {
+            case "text" -> {
+                text = Json.text(content, "text");
+                kind = MessageKind.TEXT;
+            }
+            case "image" -> {
+                kind = MessageKind.IMAGE;
+                attachments.add(new Attachment(kind, Json.text(content, "image_key"), null, null, null, null));
+            }
+            case "file" -> {
+                kind = MessageKind.FILE;
+                attachments.add(new Attachment(kind, Json.text(content, "file_key"), null, null, Json.text(content, "file_name"), null));
+            }
+            case "audio" -> {
+                kind = MessageKind.AUDIO;
+                attachments.add(new Attachment(kind, Json.text(content, "file_key"), null, null, null, null));
+            }
+            case "media" -> {
+                kind = MessageKind.VIDEO;
+                attachments.add(new Attachment(kind, Json.text(content, "file_key"), null, null, Json.text(content, "file_name"), null));
+            }
+            case "sticker" -> kind = MessageKind.STICKER;
+            case "location" -> kind = MessageKind.LOCATION;
+            default -> kind = MessageKind.OTHER; // post (rich text), interactive cards, ...
+        }
+        // Mentions in order of appearance: the @_user_N placeholders as they occur in the text.
+        List<Mention> mentions = new ArrayList<>();
+        if (text != null) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("@_user_\\d+|@_all").matcher(text);
+            while (m.find()) {
+                Mention mention = byKey.get(m.group());
+                if (mention != null) {
+                    mentions.add(mention);
+                }
+            }
+        } else {
+            mentions.addAll(byKey.values());
+        }
+        String thread = Json.nonEmptyText(message, "thread_id");
+        String parent = Json.nonEmptyText(message, "parent_id");
+        UnifiedMessage unified = new UnifiedMessage(
+                Platforms.FEISHU,
+                botId,
+                messageId,
+                chatId,
+                "p2p".equals(Json.text(message, "chat_type")) ? ChatType.DIRECT : ChatType.GROUP,
+                thread,
+                parent,
+                new Sender(senderId, null, !"user".equals(Json.text(sender, "sender_type"))),
+                kind,
+                text,
+                mentions,
+                attachments,
+                created,
+                // Feishu retries a delivery with the same event_id.
+                firstNonNull(Json.text(header, "event_id"), messageId));
+        return new Normalized.Builder().message(unified, null, false).build();
+    }
+
+    /** Decrypts a Feishu {@code encrypt} value: base64(IV ‖ AES-256-CBC(PKCS#7)), key = SHA-256(encrypt key). */
+    static byte[] decrypt(String encrypted, String encryptKey) throws MalformedPayloadException {
+        if (encrypted == null || encrypted.isEmpty()) {
+            throw MalformedPayloadException.malformed("feishu: encrypt is empty");
+        }
+        byte[] data;
+        try {
+            data = Base64.getDecoder().decode(encrypted);
+        } catch (IllegalArgumentException e) {
+            throw MalformedPayloadException.malformed("feishu: encrypt is not base64");
+        }
+        if (data.length < 32 || data.length % 16 != 0) {
+            throw MalformedPayloadException.malformed("feishu: encrypt has " + data.length + " bytes, not IV + whole AES blocks");
+        }
+        try {
+            byte[] key = MessageDigest.getInstance("SHA-256").digest(encryptKey.getBytes(StandardCharsets.UTF_8));
+            Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
+            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(data, 0, 16));
+            return cipher.doFinal(data, 16, data.length - 16);
+        } catch (GeneralSecurityException e) {
+            throw MalformedPayloadException.malformed("feishu: cannot decrypt with the configured encrypt-key (" + e.getMessage() + ")");
+        }
+    }
+
+    @SafeVarargs
+    private static <T> T firstNonNull(T... values) {
+        for (T v : values) {
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+}
