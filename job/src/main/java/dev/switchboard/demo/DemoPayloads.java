@@ -141,6 +141,15 @@ public final class DemoPayloads {
         return bytes(root);
     }
 
+    /** A WeCom application text message or a WeChat Official Account text push (plaintext mode). */
+    public static byte[] wechatFamily(boolean wecom, String msgId, String fromUser, String text, long epochMs) {
+        String xml = "<xml><ToUserName><![CDATA[" + (wecom ? "wwdemo0000000001" : "gh_demo00000001") + "]]></ToUserName>"
+                + "<FromUserName><![CDATA[" + fromUser + "]]></FromUserName><CreateTime>" + epochMs / 1000 + "</CreateTime>"
+                + "<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]></Content>"
+                + "<MsgId>" + msgId + "</MsgId>" + (wecom ? "<AgentID>1000002</AgentID>" : "") + "</xml>";
+        return xml.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static byte[] bytes(ObjectNode node) {
         return node.toString().getBytes(StandardCharsets.UTF_8);
     }

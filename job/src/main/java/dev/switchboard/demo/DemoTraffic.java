@@ -109,6 +109,8 @@ final class DemoTraffic implements Runnable {
                     c.chatId, c.userId, text, now);
             case Platforms.DINGTALK -> DemoPayloads.dingtalk("msgDemo" + Long.toString(updateId++, 36) + "==", "cidDemo" + c.userId,
                     c.userId, c.name, text, now);
+            case Platforms.WECOM, Platforms.WECHAT -> DemoPayloads.wechatFamily(Platforms.WECOM.equals(c.platform),
+                    Long.toString(24_000_000_000_000_000L + updateId++), c.userId, text, now);
             case Platforms.LINE -> DemoPayloads.line("01DEMO" + Long.toString(updateId, 36).toUpperCase(),
                     Long.toString(500_000_000_000_000_000L + updateId++), c.userId, text, now);
             case Platforms.WHATSAPP -> DemoPayloads.whatsapp("wamid.DEMO" + Long.toString(updateId++, 36).toUpperCase(), c.userId, c.name, text, now);
@@ -166,6 +168,14 @@ final class DemoTraffic implements Runnable {
             }
             case Platforms.DINGTALK -> {
                 userId = Long.toString(10_000_000_000L + n);
+                chatId = userId;
+            }
+            case Platforms.WECOM -> {
+                userId = "demo" + n;
+                chatId = userId;
+            }
+            case Platforms.WECHAT -> {
+                userId = String.format(Locale.ROOT, "oDemo%023x", n);
                 chatId = userId;
             }
             case Platforms.WHATSAPP -> {

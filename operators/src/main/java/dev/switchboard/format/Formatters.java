@@ -10,7 +10,8 @@ public final class Formatters {
 
     static {
         for (Formatter f : new Formatter[] {new TelegramFormatter(), new SlackFormatter(), new WhatsAppFormatter(),
-                new DiscordFormatter(), new LineFormatter(), new FeishuFormatter(), new DingTalkFormatter()}) {
+                new DiscordFormatter(), new LineFormatter(), new FeishuFormatter(), new DingTalkFormatter(),
+                new WeComFormatter(), new WeChatFormatter()}) {
             BY_PLATFORM.put(f.platform(), f);
         }
     }

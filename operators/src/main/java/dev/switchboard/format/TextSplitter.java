@@ -16,9 +16,35 @@ public final class TextSplitter {
         if (limit < 2) {
             throw new IllegalArgumentException("limit must be at least 2");
         }
+        return split(text, rest -> limit);
+    }
+
+    /** Parts of at most {@code maxBytes} bytes of UTF-8 (WeCom and WeChat count bytes, not characters). */
+    public static List<String> splitUtf8(String text, int maxBytes) {
+        if (maxBytes < 8) {
+            throw new IllegalArgumentException("maxBytes must be at least 8");
+        }
+        return split(text, rest -> {
+            int bytes = 0;
+            for (int i = 0; i < rest.length(); ) {
+                int cp = rest.codePointAt(i);
+                int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+                if (bytes + size > maxBytes) {
+                    return Math.max(i, 1);
+                }
+                bytes += size;
+                i += Character.charCount(cp);
+            }
+            return rest.length();
+        });
+    }
+
+    /** {@code limitOf} gives, for the remaining text, how many UTF-16 units the next part may hold. */
+    private static List<String> split(String text, java.util.function.ToIntFunction<String> limitOf) {
         List<String> parts = new ArrayList<>();
         String rest = text.strip();
-        while (rest.length() > limit) {
+        int limit;
+        while (rest.length() > (limit = limitOf.applyAsInt(rest))) {
             int cut = breakPoint(rest, limit);
             String part = rest.substring(0, cut).stripTrailing();
             if (!part.isEmpty()) {

@@ -11,9 +11,11 @@ public final class Platforms {
     public static final String LINE = "line";
     public static final String FEISHU = "feishu";
     public static final String DINGTALK = "dingtalk";
+    public static final String WECOM = "wecom";
+    public static final String WECHAT = "wechat";
 
     /** Platforms this build can normalize and format. */
-    public static final List<String> SUPPORTED = List.of(TELEGRAM, SLACK, WHATSAPP, DISCORD, LINE, FEISHU, DINGTALK);
+    public static final List<String> SUPPORTED = List.of(TELEGRAM, SLACK, WHATSAPP, DISCORD, LINE, FEISHU, DINGTALK, WECOM, WECHAT);
 
     private Platforms() {}
 }

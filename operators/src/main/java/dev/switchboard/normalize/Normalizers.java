@@ -13,7 +13,9 @@ public final class Normalizers {
 
     private Normalizers(BotSecrets secrets) {
         for (Normalizer n : new Normalizer[] {new TelegramNormalizer(), new SlackNormalizer(), new WhatsAppNormalizer(),
-                new DiscordNormalizer(), new LineNormalizer(), new FeishuNormalizer(secrets), new DingTalkNormalizer()}) {
+                new DiscordNormalizer(), new LineNormalizer(), new FeishuNormalizer(secrets), new DingTalkNormalizer(),
+                new WeChatFamilyNormalizer(dev.switchboard.model.Platforms.WECOM, secrets),
+                new WeChatFamilyNormalizer(dev.switchboard.model.Platforms.WECHAT, secrets)}) {
             byPlatform.put(n.platform(), n);
         }
     }

@@ -129,6 +129,36 @@ class FormatterTest {
     }
 
     @Test
+    void wecomAndWechatSplitByUtf8Bytes() throws Exception {
+        String chinese = "您好，您的订单已经发货。".repeat(100); // 12 characters × 3 bytes × 100 = 3,600 bytes
+        List<PlatformRequest> wecom = new WeComFormatter().format(new Reply("zhangsan", chinese, null, null, "1000002"));
+        assertThat(wecom).hasSizeGreaterThan(1);
+        StringBuilder joined = new StringBuilder();
+        for (PlatformRequest r : wecom) {
+            assertThat(r.endpoint()).isEqualTo("cgi-bin/message/send");
+            JsonNode b = body(r);
+            assertThat(b.get("agentid").asLong()).isEqualTo(1000002);
+            String part = b.at("/text/content").asText();
+            assertThat(part.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(2048);
+            joined.append(part);
+        }
+        assertThat(joined.toString()).isEqualTo(chinese);
+
+        PlatformRequest cs = new WeChatFormatter().format(new Reply("oUser1", "好的", null, null, "gh_acme")).get(0);
+        assertThat(cs.endpoint()).isEqualTo("cgi-bin/message/custom/send");
+        assertThat(body(cs).get("touser").asText()).isEqualTo("oUser1");
+        assertThat(body(cs).at("/text/content").asText()).isEqualTo("好的");
+    }
+
+    @Test
+    void wechatPassiveReplyXmlQuotesAnyText() {
+        String xml = WeChatFormatter.passiveReplyXml(new Reply("oUser1", "a ]]> b <c>", null, null, "gh_acme"), 1732184500L);
+        assertThat(xml).isEqualTo("<xml><ToUserName><![CDATA[oUser1]]></ToUserName><FromUserName><![CDATA[gh_acme]]></FromUserName>"
+                + "<CreateTime>1732184500</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+                + "<Content><![CDATA[a ]]]]><![CDATA[> b <c>]]></Content></xml>");
+    }
+
+    @Test
     void longRepliesAreSplitAtTheLimitAndOnlyTheFirstPartQuotes() throws Exception {
         String word = "parcel ";
         String text = word.repeat(1500).strip(); // 10,499 characters

@@ -28,7 +28,9 @@ class NormalizerRobustnessTest {
             "line", List.of("text_group_mention.json", "text_user_quoted.json", "image_room.json", "file.json",
                     "follow_and_message.json"),
             "feishu", List.of("receive_group_text.json", "receive_p2p_image.json", "url_verification.json"),
-            "dingtalk", List.of("group_text_at.json", "single_picture.json", "stream_envelope_richtext.json"));
+            "dingtalk", List.of("group_text_at.json", "single_picture.json", "stream_envelope_richtext.json"),
+            "wechat", List.of("text.xml", "image.xml", "voice_recognition.xml", "subscribe_event.xml"),
+            "wecom", List.of("text_plain.xml", "image_plain.xml", "encrypted_official_vector.xml"));
 
     private static void assertOnlyMalformed(Normalizer normalizer, byte[] input) {
         assertThatCode(() -> {

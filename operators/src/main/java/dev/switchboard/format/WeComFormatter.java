@@ -1,0 +1,45 @@
+package dev.switchboard.format;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.model.Platforms;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * WeCom application message (https://developer.work.weixin.qq.com/document/path/90236),
+ * {@code cgi-bin/message/send}: text to the user from the application ({@code agentid}, the callback's
+ * AgentID). Text is limited to 2048 bytes of UTF-8, so long replies are split by bytes.
+ */
+public final class WeComFormatter implements Formatter {
+    public static final int MAX_BYTES = 2048;
+
+    @Override
+    public String platform() {
+        return Platforms.WECOM;
+    }
+
+    /** In UTF-16 units this is only an upper bound; parts are cut by UTF-8 bytes. */
+    @Override
+    public int maxTextLength() {
+        return MAX_BYTES;
+    }
+
+    @Override
+    public List<PlatformRequest> format(Reply reply) {
+        Bodies.require(reply, "wecom");
+        List<PlatformRequest> out = new ArrayList<>();
+        for (String part : TextSplitter.splitUtf8(reply.text(), MAX_BYTES)) {
+            ObjectNode body = Bodies.object();
+            body.put("touser", reply.chatId());
+            body.put("msgtype", "text");
+            if (reply.accountId() != null) {
+                Bodies.putId(body, "agentid", reply.accountId());
+            }
+            body.putObject("text").put("content", part);
+            body.put("safe", 0);
+            out.add(new PlatformRequest("cgi-bin/message/send", Bodies.write(body)));
+        }
+        return out;
+    }
+}
