@@ -88,17 +88,17 @@ public final class SwitchboardCli {
         for (int i = 1; i + 1 < args.size(); i += 2) {
             switch (args.get(i)) {
                 case "--bot-id" -> botId = args.get(i + 1);
-                case "--secrets-file" -> secretsFile = args.get(i + 1);
+                case "--bots-file" -> secretsFile = args.get(i + 1);
                 default -> secretsFile = "\u0000";
             }
         }
         if (args.isEmpty() || args.size() % 2 == 0 || "\u0000".equals(secretsFile)) {
-            err.println("usage: switchboard normalize <platform> [--bot-id ID] [--secrets-file FILE] < payload");
+            err.println("usage: switchboard normalize <platform> [--bot-id ID] [--bots-file FILE] < payload");
             return USAGE;
         }
         Normalizers normalizers;
         try {
-            normalizers = Normalizers.with(JobConfig.secrets(secretsFile));
+            normalizers = Normalizers.with(JobConfig.botSettings(secretsFile));
         } catch (IllegalArgumentException e) {
             err.println("switchboard normalize: " + e.getMessage());
             return USAGE;

@@ -3,7 +3,7 @@ package dev.switchboard.job;
 import dev.switchboard.connectors.KafkaSettings;
 import dev.switchboard.dialogue.DialogueSettings;
 import dev.switchboard.intent.InferenceSettings;
-import dev.switchboard.normalize.BotSecrets;
+import dev.switchboard.normalize.BotSettings;
 import dev.switchboard.model.Topics;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.TimeUtils;
@@ -31,7 +31,8 @@ public record JobConfig(
         Duration understandTimeout,
         int understandCapacity,
         InferenceSettings inference,
-        BotSecrets secrets) {
+        BotSettings bots,
+        String groupPolicy) {
 
     /** Every option with its default ({@code null}: required or unset) and meaning, for --help and the README. */
     public static final Map<String, String[]> OPTIONS = options();
@@ -57,7 +58,8 @@ public record JobConfig(
         o.put("dedup-window", new String[] {"64", "redelivery keys remembered per session"});
         o.put("understand-timeout", new String[] {"2s", "async understand timeout, after which the keyword rules decide"});
         o.put("understand-capacity", new String[] {"1000", "in-flight messages per understand subtask"});
-        o.put("secrets-file", new String[] {null, "properties file of per-bot platform secrets: <bot>.feishu.encrypt-key=..., *.feishu.encrypt-key=... for every bot"});
+        o.put("group-policy", new String[] {"addressed", "in group chats answer only messages addressed to the bot (mention, app_mention, @ of the robot), or answer-all"});
+        o.put("bots-file", new String[] {null, "properties file of per-bot platform settings: identities (<bot>.telegram.username=acme_bot, <bot>.discord.user-id=...) and secrets (<bot>.feishu.encrypt-key=..., <bot>.wecom.aes-key=...); * for every bot"});
         o.put("intent-model", new String[] {"built-in", "the intent model: built-in (trained by the build), a path to an ONNX file of the same contract, or rules (keyword rules only)"});
         o.put("intent-min-confidence", new String[] {"0.5", "below this model probability the keyword rules decide the intent"});
         o.put("inference-batch-size", new String[] {"64", "largest batch of one ONNX Runtime run"});
@@ -149,6 +151,10 @@ public record JobConfig(
         if (capacity < 1) {
             throw new IllegalArgumentException("--understand-capacity must be at least 1");
         }
+        String groupPolicy = get(v, "group-policy");
+        if (!groupPolicy.equals("addressed") && !groupPolicy.equals("answer-all")) {
+            throw new IllegalArgumentException("--group-policy must be addressed or answer-all, was '" + groupPolicy + "'");
+        }
         String model = get(v, "intent-model");
         InferenceSettings inference;
         try {
@@ -163,29 +169,29 @@ public record JobConfig(
         }
         return new JobConfig(kafka, topics, botId, dialogue, checkpointInterval, get(v, "checkpoint-dir"),
                 duration(v, "buffer-timeout"), p,
-                duration(v, "understand-timeout"), capacity, inference, secrets(get(v, "secrets-file")));
+                duration(v, "understand-timeout"), capacity, inference, botSettings(get(v, "bots-file")), groupPolicy);
     }
 
     /** Reads a secrets file; the values travel with the job, so keep the file itself out of version control. */
-    public static BotSecrets secrets(String file) {
+    public static BotSettings botSettings(String file) {
         if (file == null) {
-            return BotSecrets.NONE;
+            return BotSettings.NONE;
         }
         java.util.Properties props = new java.util.Properties();
         try (var reader = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(file))) {
             props.load(reader);
         } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("--secrets-file " + file + " cannot be read: " + e.getMessage());
+            throw new IllegalArgumentException("--bots-file " + file + " cannot be read: " + e.getMessage());
         }
         Map<String, String> values = new TreeMap<>();
         for (String name : props.stringPropertyNames()) {
             if (name.split("\\.").length < 3) {
-                throw new IllegalArgumentException("--secrets-file " + file + ": key '" + name
+                throw new IllegalArgumentException("--bots-file " + file + ": key '" + name
                         + "' is not <bot>.<platform>.<name>");
             }
             values.put(name, props.getProperty(name).trim());
         }
-        return new BotSecrets(values);
+        return new BotSettings(values);
     }
 
     private static String get(Map<String, String> values, String name) {

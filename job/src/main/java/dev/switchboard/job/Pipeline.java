@@ -3,6 +3,7 @@ package dev.switchboard.job;
 import dev.switchboard.functions.BotReply;
 import dev.switchboard.functions.DialogueFunction;
 import dev.switchboard.functions.FormatFunction;
+import dev.switchboard.functions.GroupPolicy;
 import dev.switchboard.functions.HandoffRecordFunction;
 import dev.switchboard.functions.HandoffRequest;
 import dev.switchboard.functions.NormalizeFunction;
@@ -53,7 +54,8 @@ public final class Pipeline {
 
     public static void define(DataStream<InboundRecord> records, JobConfig config, Sinks sinks) {
         SingleOutputStreamOperator<InboundMessage> messages = records
-                .process(new NormalizeFunction(config.topics(), config.defaultBotId(), config.secrets()))
+                .process(new NormalizeFunction(config.topics(), config.defaultBotId(), config.bots(),
+                        new GroupPolicy(config.groupPolicy(), config.bots())))
                 .uid(OperatorIds.NORMALIZE)
                 .name("normalize");
 

@@ -8,7 +8,7 @@ import dev.switchboard.model.OutboundRecord;
 import dev.switchboard.model.SessionKeys;
 import dev.switchboard.model.Topics;
 import dev.switchboard.model.UnifiedMessage;
-import dev.switchboard.normalize.BotSecrets;
+import dev.switchboard.normalize.BotSettings;
 import dev.switchboard.normalize.MalformedPayloadException;
 import dev.switchboard.normalize.Normalized;
 import dev.switchboard.normalize.Normalizer;
@@ -30,8 +30,8 @@ import java.util.Map;
  * output with its original bytes and headers and a reason; nothing here can fail the job.
  *
  * <p>Not forwarded (counted): non-message events (url_verification, delivery statuses, ...), bots'
- * messages (the bot must never answer itself or another bot), edits of earlier messages, and channel
- * broadcast posts.
+ * messages (the bot must never answer itself or another bot), edits of earlier messages, channel
+ * broadcast posts, and group messages not addressed to the bot ({@link GroupPolicy}).
  */
 public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMessage> {
     private static final long serialVersionUID = 1L;
@@ -42,7 +42,8 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
 
     private final Topics topics;
     private final String defaultBotId;
-    private final BotSecrets secrets;
+    private final BotSettings secrets;
+    private final GroupPolicy groupPolicy;
 
     private transient Normalizers normalizers;
     private transient PlatformCounters in;
@@ -51,15 +52,17 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
     private transient PlatformCounters ignored;
     private transient PlatformCounters edits;
     private transient PlatformCounters fromBots;
+    private transient PlatformCounters notAddressed;
 
     public NormalizeFunction(Topics topics, String defaultBotId) {
-        this(topics, defaultBotId, BotSecrets.NONE);
+        this(topics, defaultBotId, BotSettings.NONE, new GroupPolicy(GroupPolicy.ANSWER_ALL, BotSettings.NONE));
     }
 
-    public NormalizeFunction(Topics topics, String defaultBotId, BotSecrets secrets) {
+    public NormalizeFunction(Topics topics, String defaultBotId, BotSettings secrets, GroupPolicy groupPolicy) {
         this.topics = topics;
         this.defaultBotId = defaultBotId;
         this.secrets = secrets;
+        this.groupPolicy = groupPolicy;
     }
 
     @Override
@@ -72,6 +75,7 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
         ignored = new PlatformCounters(group, "ignored");
         edits = new PlatformCounters(group, "edits");
         fromBots = new PlatformCounters(group, "fromBots");
+        notAddressed = new PlatformCounters(group, "notAddressed");
     }
 
     @Override
@@ -109,6 +113,8 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
                 edits.inc(platform);
             } else if (ChatType.CHANNEL.equals(m.chatType())) {
                 ignored.inc(platform);
+            } else if (!groupPolicy.answers(item)) {
+                notAddressed.inc(platform);
             } else {
                 messages.inc(platform);
                 out.collect(new InboundMessage(m, SessionKeys.of(m), item.accountId(), item.replyToken(), receivedAt));

@@ -121,6 +121,8 @@ public final class DingTalkNormalizer implements Normalizer {
                 attachments,
                 createdAt,
                 messageId);
-        return new Normalized.Builder().message(unified, Json.nonEmptyText(root, "robotCode"), false).build();
+        // In groups DingTalk only delivers messages that @ the robot; isInAtList says so.
+        return new Normalized.Builder().message(unified, Json.nonEmptyText(root, "robotCode"), null, false,
+                Json.bool(root, "isInAtList")).build();
     }
 }

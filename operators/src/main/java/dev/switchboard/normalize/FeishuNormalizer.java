@@ -26,14 +26,14 @@ import java.util.Map;
  * {@code im.message.receive_v1}, whose {@code message.content} is a JSON string inside the JSON;
  * {@code @_user_N} placeholders resolved through {@code mentions[]}; encrypted callbacks
  * ({@code {"encrypt": ...}}: AES-256-CBC, key SHA-256 of the app's Encrypt Key, IV the first 16 bytes)
- * decrypted with the bot's key from {@link BotSecrets} ({@code <bot>.feishu.encrypt-key}).
+ * decrypted with the bot's key from {@link BotSettings} ({@code <bot>.feishu.encrypt-key}).
  */
 public final class FeishuNormalizer implements Normalizer {
     public static final String SECRET_ENCRYPT_KEY = "encrypt-key";
 
-    private final BotSecrets secrets;
+    private final BotSettings secrets;
 
-    public FeishuNormalizer(BotSecrets secrets) {
+    public FeishuNormalizer(BotSettings secrets) {
         this.secrets = secrets;
     }
 

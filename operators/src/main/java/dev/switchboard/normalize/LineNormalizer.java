@@ -78,6 +78,7 @@ public final class LineNormalizer implements Normalizer {
         String kind;
         List<Attachment> attachments = new ArrayList<>();
         List<Mention> mentions = new ArrayList<>();
+        boolean addressed = false;
         switch (messageType == null ? "" : messageType) {
             case "text" -> {
                 text = Json.text(message, "text");
@@ -94,8 +95,9 @@ public final class LineNormalizer implements Normalizer {
                         name = name.startsWith("@") ? name.substring(1) : name;
                     }
                     String userId = Json.id(m, "userId");
-                    if (userId == null && Json.bool(m, "isSelf")) {
-                        userId = destination;
+                    if (Json.bool(m, "isSelf")) {
+                        addressed = true;
+                        userId = userId == null ? destination : userId;
                     }
                     mentions.add(new Mention(userId, name));
                 }
@@ -128,6 +130,6 @@ public final class LineNormalizer implements Normalizer {
                 timestamp,
                 // Redeliveries (deliveryContext.isRedelivery) keep the webhookEventId.
                 webhookEventId != null ? webhookEventId : id);
-        out.message(unified, null, Json.text(event, "replyToken"), false);
+        out.message(unified, null, Json.text(event, "replyToken"), false, addressed);
     }
 }

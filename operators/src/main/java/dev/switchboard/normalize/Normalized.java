@@ -16,10 +16,12 @@ public record Normalized(List<Item> messages, List<String> ignored) {
      *     {@code phone_number_id}), else null
      * @param replyToken a short-lived token the platform's reply API takes (LINE), else null
      * @param edit the platform reports an edit of an earlier message
+     * @param addressed the platform itself says the message is addressed to the bot (Slack
+     *     {@code app_mention}, LINE {@code isSelf}, DingTalk {@code isInAtList})
      */
-    public record Item(UnifiedMessage message, String accountId, String replyToken, boolean edit) {
+    public record Item(UnifiedMessage message, String accountId, String replyToken, boolean edit, boolean addressed) {
         public Item(UnifiedMessage message, String accountId, boolean edit) {
-            this(message, accountId, null, edit);
+            this(message, accountId, null, edit, false);
         }
     }
 
@@ -50,7 +52,11 @@ public record Normalized(List<Item> messages, List<String> ignored) {
         }
 
         Builder message(UnifiedMessage message, String accountId, String replyToken, boolean edit) {
-            messages.add(new Item(message, accountId, replyToken, edit));
+            return message(message, accountId, replyToken, edit, false);
+        }
+
+        Builder message(UnifiedMessage message, String accountId, String replyToken, boolean edit, boolean addressed) {
+            messages.add(new Item(message, accountId, replyToken, edit, addressed));
             return this;
         }
 

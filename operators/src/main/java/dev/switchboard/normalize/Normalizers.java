@@ -7,11 +7,11 @@ import java.util.TreeMap;
 
 /** The normalizer of each supported platform, with the bots' secrets for encrypted callbacks. */
 public final class Normalizers {
-    private static final Normalizers DEFAULT = new Normalizers(BotSecrets.NONE);
+    private static final Normalizers DEFAULT = new Normalizers(BotSettings.NONE);
 
     private final Map<String, Normalizer> byPlatform = new TreeMap<>();
 
-    private Normalizers(BotSecrets secrets) {
+    private Normalizers(BotSettings secrets) {
         for (Normalizer n : new Normalizer[] {new TelegramNormalizer(), new SlackNormalizer(), new WhatsAppNormalizer(),
                 new DiscordNormalizer(), new LineNormalizer(), new FeishuNormalizer(secrets), new DingTalkNormalizer(),
                 new WeChatFamilyNormalizer(dev.switchboard.model.Platforms.WECOM, secrets),
@@ -20,7 +20,7 @@ public final class Normalizers {
         }
     }
 
-    public static Normalizers with(BotSecrets secrets) {
+    public static Normalizers with(BotSettings secrets) {
         return secrets == null || secrets.isEmpty() ? DEFAULT : new Normalizers(secrets);
     }
 

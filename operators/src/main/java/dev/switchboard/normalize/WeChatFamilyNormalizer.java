@@ -29,9 +29,9 @@ public final class WeChatFamilyNormalizer implements Normalizer {
     public static final String SECRET_RECEIVE_ID = "receive-id";
 
     private final String platform;
-    private final BotSecrets secrets;
+    private final BotSettings secrets;
 
-    public WeChatFamilyNormalizer(String platform, BotSecrets secrets) {
+    public WeChatFamilyNormalizer(String platform, BotSettings secrets) {
         if (!Platforms.WECOM.equals(platform) && !Platforms.WECHAT.equals(platform)) {
             throw new IllegalArgumentException("not a WeChat-family platform: " + platform);
         }

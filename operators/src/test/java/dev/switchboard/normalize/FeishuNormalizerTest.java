@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FeishuNormalizerTest {
-    private final FeishuNormalizer plain = new FeishuNormalizer(BotSecrets.NONE);
+    private final FeishuNormalizer plain = new FeishuNormalizer(BotSettings.NONE);
 
     private Normalized read(String file) throws MalformedPayloadException {
         return plain.normalize(Payloads.read("feishu/" + file), "bot-1");
@@ -75,11 +75,11 @@ class FeishuNormalizerTest {
         System.arraycopy(sealed, 0, all, 16, sealed.length);
         byte[] payload = ("{\"encrypt\":\"" + Base64.getEncoder().encodeToString(all) + "\"}").getBytes(StandardCharsets.UTF_8);
 
-        FeishuNormalizer keyed = new FeishuNormalizer(new BotSecrets(Map.of("acme.feishu.encrypt-key", "acme-encrypt-key")));
+        FeishuNormalizer keyed = new FeishuNormalizer(new BotSettings(Map.of("acme.feishu.encrypt-key", "acme-encrypt-key")));
         assertThat(keyed.normalize(payload, "acme").messages().get(0).message().text()).isEqualTo("@_user_1 hello");
         assertThatThrownBy(() -> keyed.normalize(payload, "other-bot"))
                 .isInstanceOf(MalformedPayloadException.class).hasMessageContaining("no encrypt-key is configured for bot 'other-bot'");
-        FeishuNormalizer wrong = new FeishuNormalizer(new BotSecrets(Map.of("*.feishu.encrypt-key", "wrong")));
+        FeishuNormalizer wrong = new FeishuNormalizer(new BotSettings(Map.of("*.feishu.encrypt-key", "wrong")));
         assertThatThrownBy(() -> wrong.normalize(payload, "acme")).isInstanceOf(MalformedPayloadException.class);
     }
 }

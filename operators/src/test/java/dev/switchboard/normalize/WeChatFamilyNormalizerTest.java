@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class WeChatFamilyNormalizerTest {
     /** The official WXBizMsgCrypt sample's parameters. */
-    private static final BotSecrets OFFICIAL = new BotSecrets(Map.of(
+    private static final BotSettings OFFICIAL = new BotSettings(Map.of(
             "corp.wecom.token", "QDG6eK",
             "corp.wecom.aes-key", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
             "corp.wecom.receive-id", "wx5823bf96d3bd56c7"));
@@ -22,7 +22,7 @@ class WeChatFamilyNormalizerTest {
             "msg_signature", "477715d11cdb4164915debcba66cb864d751f3e6", "timestamp", "1409659813", "nonce", "1372623149");
 
     private final WeChatFamilyNormalizer wecom = new WeChatFamilyNormalizer("wecom", OFFICIAL);
-    private final WeChatFamilyNormalizer wechat = new WeChatFamilyNormalizer("wechat", BotSecrets.NONE);
+    private final WeChatFamilyNormalizer wechat = new WeChatFamilyNormalizer("wechat", BotSettings.NONE);
 
     @Test
     void officialEncryptedVectorVerifiesAndDecrypts() throws Exception {
@@ -47,7 +47,7 @@ class WeChatFamilyNormalizerTest {
                 .hasMessageContaining("without the msg_signature");
         assertThatThrownBy(() -> wecom.normalize(payload, "someone-else", OFFICIAL_QUERY))
                 .hasMessageContaining("no aes-key is configured for bot 'someone-else'");
-        WeChatFamilyNormalizer otherCorp = new WeChatFamilyNormalizer("wecom", new BotSecrets(Map.of(
+        WeChatFamilyNormalizer otherCorp = new WeChatFamilyNormalizer("wecom", new BotSettings(Map.of(
                 "corp.wecom.aes-key", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "corp.wecom.receive-id", "wwOTHER")));
         assertThatThrownBy(() -> otherCorp.normalize(payload, "corp", Map.of()))
                 .hasMessageContaining("not this bot's receive id");
@@ -61,7 +61,7 @@ class WeChatFamilyNormalizerTest {
         String key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
         String encrypt = WeChatCrypto.seal(key, "0123456789abcdef".getBytes(StandardCharsets.UTF_8), xml, "wxacme");
         String body = "<xml><ToUserName><![CDATA[gh_acme]]></ToUserName><Encrypt><![CDATA[" + encrypt + "]]></Encrypt></xml>";
-        WeChatFamilyNormalizer keyed = new WeChatFamilyNormalizer("wechat", new BotSecrets(Map.of(
+        WeChatFamilyNormalizer keyed = new WeChatFamilyNormalizer("wechat", new BotSettings(Map.of(
                 "*.wechat.token", "tok", "*.wechat.aes-key", key, "*.wechat.receive-id", "wxacme")));
         Map<String, String> query = Map.of("msg_signature", WeChatCrypto.signature("tok", "1732184500", "42", encrypt),
                 "timestamp", "1732184500", "nonce", "42");
@@ -88,7 +88,7 @@ class WeChatFamilyNormalizerTest {
         assertThat(wechat.normalize(Payloads.read("wechat/location.xml"), "b").messages().get(0).message().kind())
                 .isEqualTo(MessageKind.LOCATION);
 
-        Normalized.Item wecomText = new WeChatFamilyNormalizer("wecom", BotSecrets.NONE)
+        Normalized.Item wecomText = new WeChatFamilyNormalizer("wecom", BotSettings.NONE)
                 .normalize(Payloads.read("wecom/text_plain.xml"), "b").messages().get(0);
         assertThat(wecomText.accountId()).isEqualTo("1");
     }
@@ -97,7 +97,7 @@ class WeChatFamilyNormalizerTest {
     void eventsAreNotMessages() throws Exception {
         assertThat(wechat.normalize(Payloads.read("wechat/subscribe_event.xml"), "b").ignored()).singleElement().asString().contains("subscribe");
         assertThat(wechat.normalize(Payloads.read("wechat/menu_click_event.xml"), "b").ignored()).singleElement().asString().contains("CLICK");
-        assertThat(new WeChatFamilyNormalizer("wecom", BotSecrets.NONE).normalize(Payloads.read("wecom/enter_agent_event.xml"), "b")
+        assertThat(new WeChatFamilyNormalizer("wecom", BotSettings.NONE).normalize(Payloads.read("wecom/enter_agent_event.xml"), "b")
                 .ignored()).singleElement().asString().contains("enter_agent");
     }
 

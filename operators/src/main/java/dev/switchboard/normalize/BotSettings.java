@@ -5,18 +5,20 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Per-bot platform secrets the normalizers need to read encrypted callbacks: Feishu's Encrypt Key,
- * WeCom/WeChat's Token, EncodingAESKey and receiver id. Keys are {@code <botId>.<platform>.<name>}
+ * Per-bot platform settings: the bot's own identity on each platform ({@code user-id}, and
+ * {@code username} for Telegram), which tells whether a group message is addressed to it, and the
+ * secrets the normalizers need to read encrypted callbacks (Feishu's {@code encrypt-key}, WeCom/WeChat's
+ * {@code token}, {@code aes-key} and {@code receive-id}). Keys are {@code <botId>.<platform>.<name>}
  * (for example {@code acme.feishu.encrypt-key}); a bot without its own entry falls back to
  * {@code *.<platform>.<name>}.
  */
-public final class BotSecrets implements Serializable {
+public final class BotSettings implements Serializable {
     private static final long serialVersionUID = 1L;
-    public static final BotSecrets NONE = new BotSecrets(Map.of());
+    public static final BotSettings NONE = new BotSettings(Map.of());
 
     private final Map<String, String> values;
 
-    public BotSecrets(Map<String, String> values) {
+    public BotSettings(Map<String, String> values) {
         this.values = new TreeMap<>(values);
     }
 
