@@ -150,7 +150,7 @@ class SwitchboardPipelineITCase {
         List<ConsumerRecord<byte[], byte[]>> flow = telegram.stream().filter(r -> key(r).equals("555")).toList();
         assertThat(flow).extracting(r -> json(r).get("text").asText())
                 .containsExactly("Sure. What's your order number?",
-                        "Got it: order 48213. I've requested its latest status and will post the update in this chat.");
+                        "Got it: order <b>48213</b>. I've requested its latest status and will post the update in this chat.");
 
         // Slack: the mention is answered in its thread; the urgent DM with priority and a handoff record.
         List<ConsumerRecord<byte[], byte[]>> slack = byTopic.get(topics.outbound("slack"));

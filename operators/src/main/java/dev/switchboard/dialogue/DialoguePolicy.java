@@ -1,5 +1,6 @@
 package dev.switchboard.dialogue;
 
+import dev.switchboard.format.markup.Markup;
 import dev.switchboard.model.MessageKind;
 import dev.switchboard.model.UnifiedMessage;
 
@@ -106,7 +107,8 @@ public final class DialoguePolicy implements Serializable {
             case GREETING -> {
                 String name = message.sender() == null ? null : message.sender().name();
                 String greeting = Templates.text(language, "greeting");
-                replies.add(greeting.replace("{name}", name == null ? "" : (Languages.CHINESE.equals(language) ? "，" : " ") + name));
+                replies.add(greeting.replace("{name}", name == null ? ""
+                        : (Languages.CHINESE.equals(language) ? "，" : " ") + Markup.escape(name)));
             }
             case GOODBYE -> {
                 state.slots.clear();
@@ -138,7 +140,7 @@ public final class DialoguePolicy implements Serializable {
 
     private static String answerWithOrder(Intent intent, String orderNumber, String language) {
         String key = intent == Intent.REFUND ? "refund" : "order_status";
-        return Templates.text(language, key).replace("{order}", orderNumber);
+        return Templates.text(language, key).replace("{order}", Markup.escape(orderNumber));
     }
 
     private static void endFlow(DialogueState state) {

@@ -2,7 +2,10 @@ package dev.switchboard.dialogue;
 
 import java.util.Map;
 
-/** Reply texts per language; {@code {order}} and {@code {name}} are filled in by the policy. */
+/**
+ * Reply texts per language, in the common markup ({@link dev.switchboard.format.markup.Markup});
+ * {@code {order}} and {@code {name}} are filled in by the policy, escaped.
+ */
 final class Templates {
     private Templates() {}
 
@@ -12,8 +15,8 @@ final class Templates {
                     Map.entry("ask_order_status", "Sure. What's your order number?"),
                     Map.entry("ask_refund", "I can help with a refund. What's the order number?"),
                     Map.entry("reask_order", "That doesn't look like an order number. It has at least 5 digits, like 10234 or #A-10234."),
-                    Map.entry("order_status", "Got it: order {order}. I've requested its latest status and will post the update in this chat."),
-                    Map.entry("refund", "Refund request noted for order {order}. A teammate will review it and confirm here."),
+                    Map.entry("order_status", "Got it: order **{order}**. I've requested its latest status and will post the update in this chat."),
+                    Map.entry("refund", "Refund request noted for order **{order}**. A teammate will review it and confirm here."),
                     Map.entry("flow_abandoned", "I still don't have an order number, so I'll stop asking. Say \"agent\" any time to reach a person."),
                     Map.entry("handoff", "I'm connecting you with a person now; someone from the team will reply here."),
                     Map.entry("handoff_urgent", "Marked urgent. I'm connecting you with a person right away; someone from the team will reply here."),
@@ -28,8 +31,8 @@ final class Templates {
                     Map.entry("ask_order_status", "好的，请问您的订单号是多少？"),
                     Map.entry("ask_refund", "我可以帮您办理退款，请提供订单号。"),
                     Map.entry("reask_order", "这看起来不像订单号。订单号至少有 5 位数字，例如 10234 或 #A-10234。"),
-                    Map.entry("order_status", "收到：订单 {order}。我已为您查询最新状态，结果会在此对话中通知您。"),
-                    Map.entry("refund", "已记录订单 {order} 的退款申请，工作人员审核后会在这里确认。"),
+                    Map.entry("order_status", "收到：订单 **{order}**。我已为您查询最新状态，结果会在此对话中通知您。"),
+                    Map.entry("refund", "已记录订单 **{order}** 的退款申请，工作人员审核后会在这里确认。"),
                     Map.entry("flow_abandoned", "还是没有收到订单号，我先不再询问。随时回复“人工”即可联系工作人员。"),
                     Map.entry("handoff", "正在为您转接人工客服，工作人员会在这里回复您。"),
                     Map.entry("handoff_urgent", "已标记为紧急，正在立即为您转接人工客服，工作人员会在这里回复您。"),

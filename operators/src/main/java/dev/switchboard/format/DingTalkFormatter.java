@@ -1,6 +1,9 @@
 package dev.switchboard.format;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.format.markup.Flavor;
+import dev.switchboard.format.markup.Markup;
+import dev.switchboard.format.markup.MarkupSplitter;
 import dev.switchboard.model.Platforms;
 
 import java.util.ArrayList;
@@ -31,10 +34,18 @@ public final class DingTalkFormatter implements Formatter {
     public List<PlatformRequest> format(Reply reply) {
         Bodies.require(reply, "dingtalk");
         boolean group = reply.chatId().startsWith("cid");
+        boolean markdown = Markup.hasMarkup(Markup.parse(reply.text()));
         List<PlatformRequest> out = new ArrayList<>();
-        for (String part : TextSplitter.split(reply.text(), MAX_TEXT)) {
+        for (String part : MarkupSplitter.split(reply.text(), markdown ? Flavor.MARKDOWN_SUBSET : Flavor.PLAIN, MAX_TEXT)) {
             ObjectNode param = Bodies.object();
-            param.put("content", part);
+            if (markdown) {
+                // sampleMarkdown: the title is what notifications show.
+                String title = Markup.plain(Markup.parse(part)).strip();
+                param.put("title", title.length() > 20 ? title.substring(0, 20) : title);
+                param.put("text", part);
+            } else {
+                param.put("content", part);
+            }
             ObjectNode body = Bodies.object();
             if (reply.accountId() != null) {
                 body.put("robotCode", reply.accountId());
@@ -44,7 +55,7 @@ public final class DingTalkFormatter implements Formatter {
             } else {
                 body.putArray("userIds").add(reply.chatId());
             }
-            body.put("msgKey", "sampleText");
+            body.put("msgKey", markdown ? "sampleMarkdown" : "sampleText");
             body.put("msgParam", Bodies.write(param));
             out.add(new PlatformRequest(group ? "v1.0/robot/groupMessages/send" : "v1.0/robot/oToMessages/batchSend",
                     Bodies.write(body)));

@@ -1,6 +1,9 @@
 package dev.switchboard.format;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.format.markup.Flavor;
+import dev.switchboard.format.markup.Markup;
+import dev.switchboard.format.markup.MarkupSplitter;
 import dev.switchboard.model.Platforms;
 
 import java.util.ArrayList;
@@ -29,7 +32,7 @@ public final class DiscordFormatter implements Formatter {
     public List<PlatformRequest> format(Reply reply) {
         Bodies.require(reply, "discord");
         List<PlatformRequest> out = new ArrayList<>();
-        List<String> parts = TextSplitter.split(reply.text(), MAX_TEXT);
+        List<String> parts = MarkupSplitter.split(reply.text(), Flavor.DISCORD_MARKDOWN, MAX_TEXT);
         for (int i = 0; i < parts.size(); i++) {
             ObjectNode body = Bodies.object();
             body.put("content", parts.get(i));

@@ -1,6 +1,9 @@
 package dev.switchboard.format;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.format.markup.Flavor;
+import dev.switchboard.format.markup.Markup;
+import dev.switchboard.format.markup.MarkupSplitter;
 import dev.switchboard.model.Platforms;
 
 import java.util.ArrayList;
@@ -30,7 +33,7 @@ public final class FeishuFormatter implements Formatter {
     public List<PlatformRequest> format(Reply reply) {
         Bodies.require(reply, "feishu");
         List<PlatformRequest> out = new ArrayList<>();
-        for (String part : TextSplitter.split(reply.text(), MAX_TEXT)) {
+        for (String part : MarkupSplitter.split(reply.text(), Flavor.PLAIN, MAX_TEXT)) {
             ObjectNode content = Bodies.object();
             content.put("text", part);
             ObjectNode body = Bodies.object();

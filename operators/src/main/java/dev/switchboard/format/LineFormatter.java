@@ -2,6 +2,9 @@ package dev.switchboard.format;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.format.markup.Flavor;
+import dev.switchboard.format.markup.Markup;
+import dev.switchboard.format.markup.MarkupSplitter;
 import dev.switchboard.model.Platforms;
 
 import java.util.ArrayList;
@@ -32,7 +35,7 @@ public final class LineFormatter implements Formatter {
     @Override
     public List<PlatformRequest> format(Reply reply) {
         Bodies.require(reply, "line");
-        List<String> parts = TextSplitter.split(reply.text(), MAX_TEXT);
+        List<String> parts = MarkupSplitter.split(reply.text(), Flavor.PLAIN, MAX_TEXT);
         List<PlatformRequest> out = new ArrayList<>();
         for (int start = 0; start < parts.size(); start += MAX_MESSAGES) {
             ObjectNode body = Bodies.object();

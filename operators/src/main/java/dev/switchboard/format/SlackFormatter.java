@@ -1,6 +1,9 @@
 package dev.switchboard.format;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.format.markup.Flavor;
+import dev.switchboard.format.markup.Markup;
+import dev.switchboard.format.markup.MarkupSplitter;
 import dev.switchboard.model.Platforms;
 
 import java.util.ArrayList;
@@ -34,7 +37,7 @@ public final class SlackFormatter implements Formatter {
             threadTs = reply.replyToMessageId();
         }
         List<PlatformRequest> out = new ArrayList<>();
-        for (String part : TextSplitter.split(escape(reply.text()), MAX_TEXT)) {
+        for (String part : MarkupSplitter.split(reply.text(), Flavor.SLACK_MRKDWN, MAX_TEXT)) {
             ObjectNode body = Bodies.object();
             body.put("channel", reply.chatId());
             body.put("text", part);
@@ -46,8 +49,4 @@ public final class SlackFormatter implements Formatter {
         return out;
     }
 
-    /** Slack's text format reserves only &amp;, &lt; and &gt; (https://docs.slack.dev/messaging/formatting-message-text). */
-    static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
 }

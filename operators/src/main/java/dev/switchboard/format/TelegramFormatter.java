@@ -1,15 +1,18 @@
 package dev.switchboard.format;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.format.markup.Flavor;
+import dev.switchboard.format.markup.Markup;
+import dev.switchboard.format.markup.MarkupSplitter;
 import dev.switchboard.model.Platforms;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Bot API {@code sendMessage} (https://core.telegram.org/bots/api#sendmessage): plain text (no
- * {@code parse_mode}, so nothing needs escaping), into the same forum topic, quoting the message
- * answered with {@code reply_parameters}.
+ * Bot API {@code sendMessage} (https://core.telegram.org/bots/api#sendmessage): the reply's markup as
+ * Telegram HTML ({@code parse_mode: HTML}; only {@code & < >} need escaping), into the same forum topic,
+ * quoting the message answered with {@code reply_parameters}.
  */
 public final class TelegramFormatter implements Formatter {
     /** sendMessage: "Text of the message to be sent, 1-4096 characters after entities parsing". */
@@ -29,7 +32,7 @@ public final class TelegramFormatter implements Formatter {
     public List<PlatformRequest> format(Reply reply) {
         Bodies.require(reply, "telegram");
         List<PlatformRequest> out = new ArrayList<>();
-        List<String> parts = TextSplitter.split(reply.text(), MAX_TEXT);
+        List<String> parts = MarkupSplitter.split(reply.text(), Flavor.TELEGRAM_HTML, MAX_TEXT);
         for (int i = 0; i < parts.size(); i++) {
             ObjectNode body = Bodies.object();
             Bodies.putId(body, "chat_id", reply.chatId());
@@ -38,6 +41,7 @@ public final class TelegramFormatter implements Formatter {
                 body.put("message_thread_id", thread);
             }
             body.put("text", parts.get(i));
+            body.put("parse_mode", "HTML");
             Long replyTo = Bodies.asLong(reply.replyToMessageId());
             if (i == 0 && replyTo != null) {
                 // Still send if the user deleted the message in the meantime.

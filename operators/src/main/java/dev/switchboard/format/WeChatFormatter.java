@@ -1,6 +1,9 @@
 package dev.switchboard.format;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.format.markup.Flavor;
+import dev.switchboard.format.markup.Markup;
+import dev.switchboard.format.markup.MarkupSplitter;
 import dev.switchboard.model.Platforms;
 
 import java.util.ArrayList;
@@ -30,7 +33,7 @@ public final class WeChatFormatter implements Formatter {
     public List<PlatformRequest> format(Reply reply) {
         Bodies.require(reply, "wechat");
         List<PlatformRequest> out = new ArrayList<>();
-        for (String part : TextSplitter.splitUtf8(reply.text(), MAX_BYTES)) {
+        for (String part : MarkupSplitter.splitUtf8(reply.text(), Flavor.PLAIN, MAX_BYTES)) {
             ObjectNode body = Bodies.object();
             body.put("touser", reply.chatId());
             body.put("msgtype", "text");

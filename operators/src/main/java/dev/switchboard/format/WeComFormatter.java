@@ -1,6 +1,9 @@
 package dev.switchboard.format;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.format.markup.Flavor;
+import dev.switchboard.format.markup.Markup;
+import dev.switchboard.format.markup.MarkupSplitter;
 import dev.switchboard.model.Platforms;
 
 import java.util.ArrayList;
@@ -13,6 +16,8 @@ import java.util.List;
  */
 public final class WeComFormatter implements Formatter {
     public static final int MAX_BYTES = 2048;
+    /** Markdown messages may carry 4096 bytes. */
+    public static final int MAX_MARKDOWN_BYTES = 4096;
 
     @Override
     public String platform() {
@@ -28,15 +33,17 @@ public final class WeComFormatter implements Formatter {
     @Override
     public List<PlatformRequest> format(Reply reply) {
         Bodies.require(reply, "wecom");
+        boolean markdown = Markup.hasMarkup(Markup.parse(reply.text()));
         List<PlatformRequest> out = new ArrayList<>();
-        for (String part : TextSplitter.splitUtf8(reply.text(), MAX_BYTES)) {
+        for (String part : markdown ? MarkupSplitter.splitUtf8(reply.text(), Flavor.MARKDOWN_SUBSET, MAX_MARKDOWN_BYTES)
+                : MarkupSplitter.splitUtf8(reply.text(), Flavor.PLAIN, MAX_BYTES)) {
             ObjectNode body = Bodies.object();
             body.put("touser", reply.chatId());
-            body.put("msgtype", "text");
+            body.put("msgtype", markdown ? "markdown" : "text");
             if (reply.accountId() != null) {
                 Bodies.putId(body, "agentid", reply.accountId());
             }
-            body.putObject("text").put("content", part);
+            body.putObject(markdown ? "markdown" : "text").put("content", part);
             body.put("safe", 0);
             out.add(new PlatformRequest("cgi-bin/message/send", Bodies.write(body)));
         }

@@ -1,6 +1,9 @@
 package dev.switchboard.format;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.format.markup.Flavor;
+import dev.switchboard.format.markup.Markup;
+import dev.switchboard.format.markup.MarkupSplitter;
 import dev.switchboard.model.Platforms;
 
 import java.util.ArrayList;
@@ -31,7 +34,7 @@ public final class WhatsAppFormatter implements Formatter {
         Bodies.require(reply, "whatsapp");
         String endpoint = reply.accountId() == null ? "messages" : reply.accountId() + "/messages";
         List<PlatformRequest> out = new ArrayList<>();
-        List<String> parts = TextSplitter.split(reply.text(), MAX_TEXT);
+        List<String> parts = MarkupSplitter.split(reply.text(), Flavor.WHATSAPP, MAX_TEXT);
         for (int i = 0; i < parts.size(); i++) {
             ObjectNode body = Bodies.object();
             body.put("messaging_product", "whatsapp");

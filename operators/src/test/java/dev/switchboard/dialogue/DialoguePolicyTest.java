@@ -42,7 +42,7 @@ class DialoguePolicyTest {
         assertThat(say(s, "我要退款", 0).replies()).containsExactly("我可以帮您办理退款，请提供订单号。");
         Decision d = say(s, "48213", 1);
         assertThat(d.language()).isEqualTo("zh");
-        assertThat(d.replies()).singleElement().asString().contains("订单 48213").contains("退款");
+        assertThat(d.replies()).singleElement().asString().contains("订单 **48213**").contains("退款");
     }
 
     @Test

@@ -27,7 +27,7 @@ class FormatterTest {
         assertThat(b.get("message_thread_id").asLong()).isEqualTo(1188);
         assertThat(b.get("text").asText()).isEqualTo("Refund request noted.");
         assertThat(b.at("/reply_parameters/message_id").asLong()).isEqualTo(1202);
-        assertThat(b.has("parse_mode")).isFalse();
+        assertThat(b.get("parse_mode").asText()).isEqualTo("HTML");
     }
 
     @Test

@@ -5,6 +5,9 @@ import dev.switchboard.format.Formatters;
 import dev.switchboard.format.PlatformRequest;
 import dev.switchboard.format.Reply;
 import dev.switchboard.format.TextSplitter;
+import dev.switchboard.format.markup.Flavor;
+import dev.switchboard.format.markup.Markup;
+import dev.switchboard.format.markup.MarkupSplitter;
 import dev.switchboard.model.Platforms;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -59,6 +62,32 @@ class SplittingProperties {
             assertThat(p.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(maxBytes);
         }
         assertThat(nonWhitespace(String.join("", parts))).isEqualTo(nonWhitespace(text));
+    }
+
+    @Provide
+    Arbitrary<String> markupText() {
+        Arbitrary<String> plain = chatText().map(t -> t.length() > 60 ? t.substring(0, 60) : t);
+        Arbitrary<String> span = Arbitraries.oneOf(
+                plain.map(t -> "**" + Markup.escape(t.strip().isEmpty() ? "x" : t.strip()) + "**"),
+                plain.map(t -> "`" + t.replace("`", "").strip() + "x`"),
+                Arbitraries.of("[the page](https://example.com/a?b=1&c=2)", "[订单](https://example.cn/o/48213)"),
+                Arbitraries.of("\n- item <one> & two\n", "\n```\nlet x = a*b_c;\n```\n").map(t -> t.replace("\\n", "\n")),
+                plain.map(Markup::escape));
+        return span.list().ofMinSize(1).ofMaxSize(120).map(parts -> String.join(" ", parts));
+    }
+
+    @Property(tries = 300)
+    void markupPartsFitEveryFlavour(@ForAll("markupText") String text, @ForAll Flavor flavor,
+            @ForAll @IntRange(min = 120, max = 600) int limit) {
+        for (String part : MarkupSplitter.split(text, flavor, limit)) {
+            assertThat(part.length()).as(flavor + " part").isLessThanOrEqualTo(limit);
+            if (flavor == Flavor.TELEGRAM_HTML) {
+                assertThat(part.split("<a href=", -1).length).isEqualTo(part.split("</a>", -1).length);
+            }
+        }
+        for (String part : MarkupSplitter.splitUtf8(text, flavor, limit)) {
+            assertThat(part.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(limit);
+        }
     }
 
     @Provide
