@@ -32,7 +32,8 @@ public record JobConfig(
         int understandCapacity,
         InferenceSettings inference,
         BotSettings bots,
-        String groupPolicy) {
+        String groupPolicy,
+        boolean answerEdits) {
 
     /** Every option with its default ({@code null}: required or unset) and meaning, for --help and the README. */
     public static final Map<String, String[]> OPTIONS = options();
@@ -59,6 +60,7 @@ public record JobConfig(
         o.put("understand-timeout", new String[] {"2s", "async understand timeout, after which the keyword rules decide"});
         o.put("understand-capacity", new String[] {"1000", "in-flight messages per understand subtask"});
         o.put("group-policy", new String[] {"addressed", "in group chats answer only messages addressed to the bot (mention, app_mention, @ of the robot), or answer-all"});
+        o.put("answer-edits", new String[] {"false", "answer an edited message as a new question (true), or only count it (false)"});
         o.put("bots-file", new String[] {null, "properties file of per-bot platform settings: identities (<bot>.telegram.username=acme_bot, <bot>.discord.user-id=...) and secrets (<bot>.feishu.encrypt-key=..., <bot>.wecom.aes-key=...); * for every bot"});
         o.put("intent-model", new String[] {"built-in", "the intent model: built-in (trained by the build), a path to an ONNX file of the same contract, or rules (keyword rules only)"});
         o.put("intent-min-confidence", new String[] {"0.5", "below this model probability the keyword rules decide the intent"});
@@ -169,7 +171,8 @@ public record JobConfig(
         }
         return new JobConfig(kafka, topics, botId, dialogue, checkpointInterval, get(v, "checkpoint-dir"),
                 duration(v, "buffer-timeout"), p,
-                duration(v, "understand-timeout"), capacity, inference, botSettings(get(v, "bots-file")), groupPolicy);
+                duration(v, "understand-timeout"), capacity, inference, botSettings(get(v, "bots-file")), groupPolicy,
+                bool(v, "answer-edits"));
     }
 
     /** Reads a secrets file; the values travel with the job, so keep the file itself out of version control. */
@@ -209,6 +212,14 @@ public record JobConfig(
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("--" + name + " must be a duration such as 30s or 10min, was '" + raw + "'");
         }
+    }
+
+    private static boolean bool(Map<String, String> values, String name) {
+        String raw = get(values, name);
+        if (!raw.equals("true") && !raw.equals("false")) {
+            throw new IllegalArgumentException("--" + name + " must be true or false, was '" + raw + "'");
+        }
+        return Boolean.parseBoolean(raw);
     }
 
     private static double decimal(Map<String, String> values, String name) {

@@ -55,7 +55,7 @@ public final class Pipeline {
     public static void define(DataStream<InboundRecord> records, JobConfig config, Sinks sinks) {
         SingleOutputStreamOperator<InboundMessage> messages = records
                 .process(new NormalizeFunction(config.topics(), config.defaultBotId(), config.bots(),
-                        new GroupPolicy(config.groupPolicy(), config.bots())))
+                        new GroupPolicy(config.groupPolicy(), config.bots()), config.answerEdits()))
                 .uid(OperatorIds.NORMALIZE)
                 .name("normalize");
 

@@ -11,9 +11,9 @@ import java.util.Locale;
 
 /**
  * Which messages the bot answers: every direct message; in groups, by default only messages addressed
- * to it — the platform says so ({@link Normalized.Item#addressed()}), or a mention names the bot's
+ * to it — the platform says so ({@link Normalized.Item#addressed()}), a mention names the bot's
  * configured identity ({@code <bot>.<platform>.user-id}, or {@code username} for Telegram's
- * {@code @username} mentions). {@code answer-all} answers every group message.
+ * {@code @username} mentions), or it replies to a message the bot wrote ({@code user-id}). {@code answer-all} answers every group message.
  */
 public final class GroupPolicy implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -39,6 +39,9 @@ public final class GroupPolicy implements Serializable {
         }
         String userId = bots.get(m.botId(), m.platform(), "user-id");
         String username = bots.get(m.botId(), m.platform(), "username");
+        if (userId != null && userId.equals(item.replyToUserId())) {
+            return true;
+        }
         for (Mention mention : m.mentions()) {
             if (userId != null && userId.equals(mention.userId())) {
                 return true;

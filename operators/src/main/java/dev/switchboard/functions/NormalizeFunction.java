@@ -44,6 +44,7 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
     private final String defaultBotId;
     private final BotSettings secrets;
     private final GroupPolicy groupPolicy;
+    private final boolean answerEdits;
 
     private transient Normalizers normalizers;
     private transient PlatformCounters in;
@@ -55,14 +56,17 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
     private transient PlatformCounters notAddressed;
 
     public NormalizeFunction(Topics topics, String defaultBotId) {
-        this(topics, defaultBotId, BotSettings.NONE, new GroupPolicy(GroupPolicy.ANSWER_ALL, BotSettings.NONE));
+        this(topics, defaultBotId, BotSettings.NONE, new GroupPolicy(GroupPolicy.ANSWER_ALL, BotSettings.NONE), false);
     }
 
-    public NormalizeFunction(Topics topics, String defaultBotId, BotSettings secrets, GroupPolicy groupPolicy) {
+    /** @param answerEdits answer an edited message as a new one (counted as an edit either way) */
+    public NormalizeFunction(Topics topics, String defaultBotId, BotSettings secrets, GroupPolicy groupPolicy,
+            boolean answerEdits) {
         this.topics = topics;
         this.defaultBotId = defaultBotId;
         this.secrets = secrets;
         this.groupPolicy = groupPolicy;
+        this.answerEdits = answerEdits;
     }
 
     @Override
@@ -109,13 +113,16 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
             UnifiedMessage m = item.message();
             if (m.sender() != null && m.sender().isBot()) {
                 fromBots.inc(platform);
-            } else if (item.edit()) {
+            } else if (item.edit() && !answerEdits) {
                 edits.inc(platform);
             } else if (ChatType.CHANNEL.equals(m.chatType())) {
                 ignored.inc(platform);
             } else if (!groupPolicy.answers(item)) {
                 notAddressed.inc(platform);
             } else {
+                if (item.edit()) {
+                    edits.inc(platform);
+                }
                 messages.inc(platform);
                 out.collect(new InboundMessage(m, SessionKeys.of(m), item.accountId(), item.replyToken(), receivedAt));
             }

@@ -122,7 +122,8 @@ public final class DiscordNormalizer implements Normalizer {
                 attachments,
                 millis,
                 edit ? "edit:" + id + ":" + millis : id);
-        return new Normalized.Builder().message(unified, null, edit).build();
+        String replyToUser = Json.id(Json.object(Json.object(message, "referenced_message"), "author"), "id");
+        return new Normalized.Builder().message(unified, null, null, edit, false, replyToUser).build();
     }
 
     private static String displayName(JsonNode user) {

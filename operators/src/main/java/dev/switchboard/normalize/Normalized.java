@@ -18,10 +18,13 @@ public record Normalized(List<Item> messages, List<String> ignored) {
      * @param edit the platform reports an edit of an earlier message
      * @param addressed the platform itself says the message is addressed to the bot (Slack
      *     {@code app_mention}, LINE {@code isSelf}, DingTalk {@code isInAtList})
+     * @param replyToUserId the author of the message this one replies to, where the payload says
+     *     (Telegram, Discord, Slack threads); a reply to the bot addresses it
      */
-    public record Item(UnifiedMessage message, String accountId, String replyToken, boolean edit, boolean addressed) {
+    public record Item(UnifiedMessage message, String accountId, String replyToken, boolean edit, boolean addressed,
+                       String replyToUserId) {
         public Item(UnifiedMessage message, String accountId, boolean edit) {
-            this(message, accountId, null, edit, false);
+            this(message, accountId, null, edit, false, null);
         }
     }
 
@@ -56,7 +59,12 @@ public record Normalized(List<Item> messages, List<String> ignored) {
         }
 
         Builder message(UnifiedMessage message, String accountId, String replyToken, boolean edit, boolean addressed) {
-            messages.add(new Item(message, accountId, replyToken, edit, addressed));
+            return message(message, accountId, replyToken, edit, addressed, null);
+        }
+
+        Builder message(UnifiedMessage message, String accountId, String replyToken, boolean edit, boolean addressed,
+                String replyToUserId) {
+            messages.add(new Item(message, accountId, replyToken, edit, addressed, replyToUserId));
             return this;
         }
 

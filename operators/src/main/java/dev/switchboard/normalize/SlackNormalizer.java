@@ -137,7 +137,8 @@ public final class SlackNormalizer implements Normalizer {
                 // in both cases. An edit is its own event, named by its event_ts.
                 edit ? "edit:" + channel + ":" + firstNonNull(Json.text(event, "event_ts"), Json.text(event, "ts"), ts)
                         : channel + ":" + ts);
-        return new Normalized.Builder().message(unified, null, null, edit, "app_mention".equals(eventType)).build();
+        return new Normalized.Builder().message(unified, null, null, edit, "app_mention".equals(eventType),
+                Json.id(msg, "parent_user_id")).build();
     }
 
     private static String chatType(String channelType, String channel) {

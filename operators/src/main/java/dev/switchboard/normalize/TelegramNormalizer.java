@@ -99,7 +99,10 @@ public final class TelegramNormalizer implements Normalizer {
                 attachments,
                 Timestamps.secondsToMillis(date, "telegram: message.date"),
                 updateId);
-        return new Normalized.Builder().message(unified, null, edit).build();
+        // Who wrote the replied-to message: a reply to the bot addresses it in a group.
+        String replyToUser = replyTo == null ? null
+                : Json.id(Json.object(Json.object(message, "reply_to_message"), "from"), "id");
+        return new Normalized.Builder().message(unified, null, null, edit, false, replyToUser).build();
     }
 
     private static String updateKind(JsonNode update) {

@@ -45,6 +45,21 @@ class GroupPolicyTest {
     }
 
     @Test
+    void aReplyToTheBotAddressesIt() throws Exception {
+        String update = "{\"update_id\":1,\"message\":{\"message_id\":5,\"date\":1700000000,"
+                + "\"chat\":{\"id\":-100123,\"type\":\"supergroup\"},\"from\":{\"id\":42,\"first_name\":\"A\"},"
+                + "\"text\":\"48213\",\"reply_to_message\":{\"message_id\":4,\"date\":1699999990,"
+                + "\"chat\":{\"id\":-100123,\"type\":\"supergroup\"},\"from\":{\"id\":777000111,\"is_bot\":true,"
+                + "\"first_name\":\"Acme\",\"username\":\"acme_support_bot\"},\"text\":\"What's your order number?\"}}}";
+        Normalized.Item item = Normalizers.forPlatform("telegram").orElseThrow()
+                .normalize(update.getBytes(java.nio.charset.StandardCharsets.UTF_8), "acme").messages().get(0);
+        assertThat(new GroupPolicy(GroupPolicy.ADDRESSED, new BotSettings(Map.of("acme.telegram.user-id", "777000111")))
+                .answers(item)).isTrue();
+        assertThat(new GroupPolicy(GroupPolicy.ADDRESSED, new BotSettings(Map.of("acme.telegram.user-id", "1")))
+                .answers(item)).isFalse();
+    }
+
+    @Test
     void platformsThatSayItThemselves() throws Exception {
         GroupPolicy policy = new GroupPolicy(GroupPolicy.ADDRESSED, BotSettings.NONE);
         assertThat(policy.answers(item("slack", "app_mention.json"))).isTrue();

@@ -116,6 +116,18 @@ class NormalizeFunctionTest {
     }
 
     @Test
+    void editsCanBeAnsweredWhenConfigured() throws Exception {
+        try (OneInputStreamOperatorTestHarness<InboundRecord, InboundMessage> answering = new OneInputStreamOperatorTestHarness<>(
+                new ProcessOperator<>(new NormalizeFunction(Topics.withDefaultPrefix(), "b", dev.switchboard.normalize.BotSettings.NONE,
+                        new GroupPolicy(GroupPolicy.ANSWER_ALL, dev.switchboard.normalize.BotSettings.NONE), true)))) {
+            answering.open();
+            answering.processElement(new InboundRecord("chat.in.telegram", 0, 1, 0L, null,
+                    Payloads.read("telegram/edited_message.json"), Map.of()), 0);
+            assertThat(answering.getOutput()).hasSize(1);
+        }
+    }
+
+    @Test
     void slackChannelMessageOpensASessionOnItsOwnThread() throws Exception {
         push("chat.in.slack", Payloads.read("slack/app_mention.json"), Map.of("bot-id", "acme"));
         push("chat.in.slack", Payloads.read("slack/thread_reply.json"), Map.of("bot-id", "acme"));
