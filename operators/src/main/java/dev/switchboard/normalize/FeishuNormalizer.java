@@ -78,14 +78,14 @@ public final class FeishuNormalizer implements Normalizer {
             throw MalformedPayloadException.malformed("feishu: event.message.create_time is missing (epoch ms as a string)");
         }
         JsonNode senderIds = Json.object(sender, "sender_id");
-        String senderId = firstNonNull(Json.text(senderIds, "open_id"), Json.text(senderIds, "user_id"), Json.text(senderIds, "union_id"));
+        String senderId = Json.firstNonNull(Json.text(senderIds, "open_id"), Json.text(senderIds, "user_id"), Json.text(senderIds, "union_id"));
 
         Map<String, Mention> byKey = new HashMap<>();
         for (JsonNode m : Json.array(message, "mentions", "feishu: event.message.mentions")) {
             JsonNode ids = Json.object(m, "id");
             String key = Json.text(m, "key");
             if (key != null) {
-                byKey.put(key, new Mention(firstNonNull(Json.text(ids, "open_id"), Json.text(ids, "user_id")), Json.text(m, "name")));
+                byKey.put(key, new Mention(Json.firstNonNull(Json.text(ids, "open_id"), Json.text(ids, "user_id")), Json.text(m, "name")));
             }
         }
         String messageType = Json.text(message, "message_type");
@@ -157,7 +157,7 @@ public final class FeishuNormalizer implements Normalizer {
                 attachments,
                 created,
                 // Feishu retries a delivery with the same event_id.
-                firstNonNull(Json.text(header, "event_id"), messageId));
+                Json.firstNonNull(Json.text(header, "event_id"), messageId));
         return new Normalized.Builder().message(unified, null, false).build();
     }
 
@@ -185,13 +185,4 @@ public final class FeishuNormalizer implements Normalizer {
         }
     }
 
-    @SafeVarargs
-    private static <T> T firstNonNull(T... values) {
-        for (T v : values) {
-            if (v != null) {
-                return v;
-            }
-        }
-        return null;
-    }
 }

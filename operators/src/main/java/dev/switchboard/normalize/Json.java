@@ -161,6 +161,17 @@ public final class Json {
         return n;
     }
 
+    /** The first non-null value, or null. */
+    @SafeVarargs
+    public static <T> T firstNonNull(T... values) {
+        for (T v : values) {
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
     static String firstLine(String s) {
         if (s == null) {
             return "unreadable";

@@ -115,7 +115,7 @@ public final class SlackNormalizer implements Normalizer {
 
         JsonNode profile = Json.object(msg, "user_profile");
         String name = profile == null ? null
-                : firstNonNull(Json.nonEmptyText(profile, "display_name"), Json.nonEmptyText(profile, "real_name"),
+                : Json.firstNonNull(Json.nonEmptyText(profile, "display_name"), Json.nonEmptyText(profile, "real_name"),
                         Json.nonEmptyText(profile, "name"));
 
         UnifiedMessage unified = new UnifiedMessage(
@@ -135,7 +135,7 @@ public final class SlackNormalizer implements Normalizer {
                 // An app subscribed to both message.* and app_mention gets two events (two event_ids)
                 // for one message, and Slack's retries repeat the event: channel + ts names the message
                 // in both cases. An edit is its own event, named by its event_ts.
-                edit ? "edit:" + channel + ":" + firstNonNull(Json.text(event, "event_ts"), Json.text(event, "ts"), ts)
+                edit ? "edit:" + channel + ":" + Json.firstNonNull(Json.text(event, "event_ts"), Json.text(event, "ts"), ts)
                         : channel + ":" + ts);
         return new Normalized.Builder().message(unified, null, null, edit, "app_mention".equals(eventType),
                 Json.id(msg, "parent_user_id")).build();
@@ -165,13 +165,4 @@ public final class SlackNormalizer implements Normalizer {
         return MessageKind.FILE;
     }
 
-    @SafeVarargs
-    private static <T> T firstNonNull(T... values) {
-        for (T v : values) {
-            if (v != null) {
-                return v;
-            }
-        }
-        return null;
-    }
 }
