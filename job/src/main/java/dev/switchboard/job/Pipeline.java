@@ -1,5 +1,7 @@
 package dev.switchboard.job;
 
+import dev.switchboard.functions.OperatorIds;
+
 import dev.switchboard.functions.BotReply;
 import dev.switchboard.functions.DialogueFunction;
 import dev.switchboard.functions.FormatFunction;

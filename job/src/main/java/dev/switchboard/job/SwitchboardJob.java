@@ -1,5 +1,7 @@
 package dev.switchboard.job;
 
+import dev.switchboard.functions.OperatorIds;
+
 import dev.switchboard.connectors.ChatKafka;
 import dev.switchboard.model.InboundRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;

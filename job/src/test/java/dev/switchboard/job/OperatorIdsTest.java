@@ -1,5 +1,7 @@
 package dev.switchboard.job;
 
+import dev.switchboard.functions.OperatorIds;
+
 import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.transformations.PartitionTransformation;

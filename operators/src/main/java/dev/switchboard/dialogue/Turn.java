@@ -15,14 +15,21 @@ public class Turn {
     public long at;
     /** The intent of a user turn, null for bot turns. */
     public String intent;
+    /** Who wrote a user turn (the platform's user id), so one user's turns can be erased from a group. */
+    public String userId;
 
     public Turn() {}
 
     public Turn(String role, String text, long at, String intent) {
+        this(role, text, at, intent, null);
+    }
+
+    public Turn(String role, String text, long at, String intent, String userId) {
         this.role = role;
         this.text = text;
         this.at = at;
         this.intent = intent;
+        this.userId = userId;
     }
 
     @Override

@@ -94,7 +94,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         Decision decision = policy.decide(s, message, in.understanding(), now);
         s.lastActivity = now;
         s.history.add(new Turn(Turn.USER, clip(message.text(), settings.maxTurnTextLength()), message.timestamp(),
-                decision.intent()));
+                decision.intent(), message.sender() == null ? null : message.sender().id()));
         for (int i = 0; i < decision.replies().size(); i++) {
             String text = decision.replies().get(i);
             s.history.add(new Turn(Turn.BOT, clip(text, settings.maxTurnTextLength()), now, null));

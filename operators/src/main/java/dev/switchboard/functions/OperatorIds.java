@@ -1,4 +1,4 @@
-package dev.switchboard.job;
+package dev.switchboard.functions;
 
 import java.util.List;
 
