@@ -252,6 +252,7 @@ public final class SwitchboardCli {
         s.println("  run --bootstrap-servers H:P    the job against an existing Kafka cluster");
         s.println("  normalize <platform>           raw payload on stdin -> unified message(s) as JSON");
         s.println("  format <platform>              reply JSON {chatId, text, replyToMessageId, threadId} on stdin -> request body");
+        s.println("  savepoint inspect|show|erase-user ...  the dialogue state of a savepoint (see README, Savepoint tools)");
         s.println("  classify [--model FILE]        utterances on stdin, one per line -> intent and probability as JSON lines");
         s.println("  send <platform> --bootstrap-servers H:P [--bot-id ID] [--key K]");
         s.println("                                 raw payload on stdin -> chat.in.<platform>, as an ingress writes it");

@@ -1,0 +1,187 @@
+package dev.switchboard.savepoints;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.switchboard.functions.OperatorIds;
+import dev.switchboard.normalize.Json;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.state.api.OperatorIdentifier;
+import org.apache.flink.state.api.OperatorTransformation;
+import org.apache.flink.state.api.SavepointReader;
+import org.apache.flink.state.api.SavepointWriter;
+import org.apache.flink.state.api.StateBootstrapTransformation;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * {@code switchboard savepoint inspect|show|erase-user}: the dialogue state of a savepoint, read and
+ * rewritten with the State Processor API under the job's own uid ({@link OperatorIds#DIALOGUE}) and
+ * state descriptor. Every other operator's state (Kafka offsets, sink transactions) is left as it is.
+ */
+public final class SavepointTools {
+    static final String USAGE = String.join("\n",
+            "usage: switchboard savepoint inspect <savepoint>",
+            "       switchboard savepoint show <savepoint> <sessionKey>",
+            "       switchboard savepoint erase-user <savepoint> <platform> <userId> <new-savepoint>");
+
+    private static final OperatorIdentifier DIALOGUE = OperatorIdentifier.forUid(OperatorIds.DIALOGUE);
+
+    private SavepointTools() {}
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(Arrays.asList(args), System.out, System.err));
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        if (args.isEmpty()) {
+            err.println(USAGE);
+            return 2;
+        }
+        try {
+            switch (args.get(0)) {
+                case "inspect" -> {
+                    require(args, 2);
+                    out.println(inspect(args.get(1)));
+                }
+                case "show" -> {
+                    require(args, 3);
+                    SessionRecord r = sessions(args.get(1)).stream()
+                            .filter(s -> s.sessionKey.equals(args.get(2))).findFirst().orElse(null);
+                    if (r == null) {
+                        err.println("switchboard savepoint: no session '" + args.get(2) + "' in " + args.get(1));
+                        return 1;
+                    }
+                    out.println(Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r.state));
+                }
+                case "erase-user" -> {
+                    require(args, 5);
+                    eraseUser(args.get(1), args.get(2), args.get(3), args.get(4));
+                    out.println("wrote " + args.get(4) + " without " + args.get(2) + " user " + args.get(3));
+                }
+                default -> {
+                    err.println("switchboard savepoint: unknown command '" + args.get(0) + "'\n" + USAGE);
+                    return 2;
+                }
+            }
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("switchboard savepoint: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static void require(List<String> args, int n) {
+        if (args.size() != n) {
+            throw new IllegalArgumentException("wrong number of arguments\n" + USAGE);
+        }
+    }
+
+    private static StreamExecutionEnvironment environment() {
+        // Generic types stay enabled here: the State Processor API's own records need Kryo.
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+        env.setParallelism(1);
+        return env;
+    }
+
+    private static DataStream<SessionRecord> read(StreamExecutionEnvironment env, String savepoint) throws Exception {
+        return SavepointReader.read(env, savepoint, new EmbeddedRocksDBStateBackend())
+                .readKeyedState(DIALOGUE, new DialogueStateReader(), Types.STRING,
+                        TypeInformation.of(SessionRecord.class));
+    }
+
+    /** Every session of the savepoint's dialogue state. */
+    public static List<SessionRecord> sessions(String savepoint) throws Exception {
+        List<SessionRecord> out = new ArrayList<>();
+        try (CloseableIterator<SessionRecord> it = read(environment(), savepoint).executeAndCollect("savepoint sessions")) {
+            it.forEachRemaining(out::add);
+        }
+        return out;
+    }
+
+    /** Sessions per platform, state size and age distributions, as JSON. */
+    public static String inspect(String savepoint) throws Exception {
+        List<SessionRecord> sessions = sessions(savepoint);
+        long now = System.currentTimeMillis();
+        Map<String, Object> report = new TreeMap<>();
+        report.put("savepoint", savepoint);
+        report.put("sessions", sessions.size());
+        Map<String, List<SessionRecord>> byPlatform = new TreeMap<>();
+        for (SessionRecord s : sessions) {
+            byPlatform.computeIfAbsent(s.platform(), p -> new ArrayList<>()).add(s);
+        }
+        Map<String, Object> platforms = new TreeMap<>();
+        byPlatform.forEach((p, list) -> platforms.put(p, summary(list, now)));
+        report.put("all", summary(sessions, now));
+        report.put("platforms", platforms);
+        return Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
+    }
+
+    private static Map<String, Object> summary(List<SessionRecord> sessions, long now) {
+        Map<String, Object> m = new TreeMap<>();
+        m.put("sessions", sessions.size());
+        m.put("stateBytes", distribution(sessions.stream().mapToLong(s -> s.sizeBytes).sorted().toArray()));
+        m.put("ageSeconds", distribution(sessions.stream()
+                .mapToLong(s -> Math.max(0, now - s.state.lastActivity) / 1000).sorted().toArray()));
+        m.put("handedOff", sessions.stream().filter(s -> s.state.handedOff(now)).count());
+        return m;
+    }
+
+    private static Map<String, Long> distribution(long[] sorted) {
+        Map<String, Long> d = new TreeMap<>();
+        if (sorted.length == 0) {
+            return d;
+        }
+        d.put("min", sorted[0]);
+        d.put("p50", sorted[(int) (sorted.length * 0.5)]);
+        d.put("p90", sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.9))]);
+        d.put("max", sorted[sorted.length - 1]);
+        return d;
+    }
+
+    /** Writes a copy of the savepoint without the user's sessions and turns; everything else as it was. */
+    public static void eraseUser(String savepoint, String platform, String userId, String target) throws Exception {
+        if (Objects.equals(savepoint, target)) {
+            throw new IllegalArgumentException("write the erased savepoint to a new path, not over " + savepoint);
+        }
+        StreamExecutionEnvironment env = environment();
+        Erasure erasure = new Erasure(platform, userId);
+        DataStream<SessionRecord> kept = read(env, savepoint)
+                .map(erasure::apply).returns(TypeInformation.of(SessionRecord.class))
+                .filter(Objects::nonNull);
+        StateBootstrapTransformation<SessionRecord> dialogue = OperatorTransformation.bootstrapWith(kept)
+                .keyBy(new SessionKey())
+                .transform(new DialogueStateBootstrapper());
+        SavepointWriter.fromExistingSavepoint(env, savepoint, new EmbeddedRocksDBStateBackend())
+                .removeOperator(DIALOGUE)
+                .withOperator(DIALOGUE, dialogue)
+                .write(target);
+        env.execute("erase " + platform + " user from savepoint");
+    }
+
+    static final class SessionKey implements KeySelector<SessionRecord, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(SessionRecord r) {
+            return r.sessionKey;
+        }
+    }
+
+    static String describe(SessionRecord r) {
+        return String.format(Locale.ROOT, "%s (%d bytes)", r.sessionKey, r.sizeBytes);
+    }
+}

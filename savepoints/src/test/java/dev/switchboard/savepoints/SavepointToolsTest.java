@@ -1,0 +1,127 @@
+package dev.switchboard.savepoints;
+
+import dev.switchboard.dialogue.DialogueState;
+import dev.switchboard.dialogue.Turn;
+import dev.switchboard.functions.OperatorIds;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.state.api.OperatorIdentifier;
+import org.apache.flink.state.api.OperatorTransformation;
+import org.apache.flink.state.api.SavepointWriter;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The savepoint tools on a savepoint holding dialogue state under the job's uid, written with the job's
+ * own state descriptor: inspect, show, and erase-user (a user's own session dropped, their turns and
+ * the bot's answers removed from a shared group session, everyone else untouched).
+ */
+class SavepointToolsTest {
+    @TempDir
+    static Path dir;
+    static String savepoint;
+
+    private static DialogueState session(long lastActivity, Turn... turns) {
+        DialogueState s = new DialogueState();
+        s.history.addAll(List.of(turns));
+        s.lastActivity = lastActivity;
+        s.expiryTimer = lastActivity + 1_800_000;
+        s.language = "en";
+        s.slots.put("order_number", "48213");
+        return s;
+    }
+
+    @BeforeAll
+    static void writeSavepoint() throws Exception {
+        long now = System.currentTimeMillis();
+        List<SessionRecord> sessions = List.of(
+                new SessionRecord("acme:telegram:111", session(now - 60_000,
+                        new Turn(Turn.USER, "where is my order 48213", now - 61_000, "order_status", "111"),
+                        new Turn(Turn.BOT, "Got it: order **48213**.", now - 60_000, null)), 0),
+                new SessionRecord("acme:telegram:-100500", session(now - 5_000,
+                        new Turn(Turn.USER, "hi all", now - 9_000, "greeting", "222"),
+                        new Turn(Turn.BOT, "Hi!", now - 9_000, null),
+                        new Turn(Turn.USER, "my order is 48213", now - 6_000, "order_status", "111"),
+                        new Turn(Turn.BOT, "Got it: order **48213**.", now - 5_000, null)), 0),
+                new SessionRecord("acme:slack:D024BE91L", session(now - 120_000,
+                        new Turn(Turn.USER, "hello", now - 120_000, "greeting", "U2147483697")), 0));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        savepoint = dir.resolve("v1").toUri().toString();
+        SavepointWriter.newSavepoint(env, new EmbeddedRocksDBStateBackend(), 128)
+                .withOperator(OperatorIdentifier.forUid(OperatorIds.DIALOGUE), OperatorTransformation
+                        .bootstrapWith(env.fromData(TypeInformation.of(SessionRecord.class), sessions.toArray(new SessionRecord[0])))
+                        .keyBy(new SavepointTools.SessionKey())
+                        .transform(new DialogueStateBootstrapper()))
+                .write(savepoint);
+        env.execute("write test savepoint");
+
+    }
+
+    private static String run(String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = SavepointTools.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void inspectCountsSessionsPerPlatformWithSizesAndAges() throws Exception {
+        String report = run("inspect", savepoint);
+        assertThat(report).as(report).contains("\"sessions\" : 3");
+        assertThat(report).contains("\"slack\"").contains("\"telegram\"");
+        assertThat(report).contains("\"stateBytes\"").contains("\"ageSeconds\"");
+        List<SessionRecord> sessions = SavepointTools.sessions(savepoint);
+        assertThat(sessions).allSatisfy(s -> assertThat(s.sizeBytes).isGreaterThan(50));
+    }
+
+    @Test
+    void showPrintsOneSession() throws Exception {
+        assertThat(run("show", savepoint, "acme:telegram:-100500")).contains("my order is 48213").contains("\"userId\" : \"111\"");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(SavepointTools.run(List.of("show", savepoint, "nobody"), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no session 'nobody'");
+    }
+
+    @Test
+    void eraseUserRemovesTheirSessionsAndTurnsAndKeepsEveryoneElse() throws Exception {
+        String erased = dir.resolve("v1-erased").toUri().toString();
+        assertThat(run("erase-user", savepoint, "telegram", "111", erased)).contains("wrote");
+        Map<String, SessionRecord> after = SavepointTools.sessions(erased).stream()
+                .collect(Collectors.toMap(s -> s.sessionKey, s -> s));
+        assertThat(after).containsOnlyKeys("acme:telegram:-100500", "acme:slack:D024BE91L");
+        DialogueState group = after.get("acme:telegram:-100500").state;
+        assertThat(group.history).extracting(t -> t.text).containsExactly("hi all", "Hi!");
+        assertThat(group.slots).isEmpty();
+        assertThat(group.expiryTimer).isGreaterThan(0);
+        DialogueState slack = after.get("acme:slack:D024BE91L").state;
+        assertThat(slack.history).extracting(t -> t.text).containsExactly("hello");
+        assertThat(slack.slots).containsEntry("order_number", "48213");
+        // The original is untouched.
+        assertThat(SavepointTools.sessions(savepoint)).hasSize(3);
+    }
+
+    @Test
+    void usageMistakesAreNamed() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertThat(SavepointTools.run(List.of("inspect"), System.out, e)).isEqualTo(2);
+        assertThat(SavepointTools.run(List.of("erase-user", savepoint, "telegram", "1", savepoint), System.out, e)).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("wrong number of arguments").contains("new path");
+    }
+}
