@@ -10,14 +10,10 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,10 +44,7 @@ class OlderSavepointRestoreITCase {
     void aConversationFromAnOlderStateTypeContinues(@TempDir Path tmp) throws Exception {
         String savepoint = OlderSavepointRestoreITCase.class.getResource("/savepoints/v0-turn-without-userid").toURI().toString();
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+             KafkaProducer<byte[], byte[]> producer = TestClients.producer(kafka)) {
             Topics topics = Topics.withDefaultPrefix();
             kafka.createTopics(topics.all(Platforms.SUPPORTED), 2);
             // The keyword rules, not the model: "48213" alone is then understood only through the restored
@@ -71,12 +63,7 @@ class OlderSavepointRestoreITCase {
                                 + "\"chat\":{\"id\":555,\"type\":\"private\"},\"date\":1732181122,\"text\":\"48213\"}}")
                                 .getBytes(StandardCharsets.UTF_8)));
                 producer.flush();
-                try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                        ConsumerConfig.GROUP_ID_CONFIG, "older-reader",
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+                try (KafkaConsumer<byte[], byte[]> consumer = TestClients.consumer(kafka, "older-reader", false)) {
                     consumer.subscribe(Pattern.compile(Pattern.quote(topics.outbound("telegram"))));
                     long deadline = System.currentTimeMillis() + 90_000;
                     while (texts.isEmpty() && System.currentTimeMillis() < deadline) {

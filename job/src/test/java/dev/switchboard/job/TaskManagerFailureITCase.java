@@ -9,15 +9,11 @@ import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,10 +53,7 @@ class TaskManagerFailureITCase {
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              MiniCluster flink = new MiniCluster(new MiniClusterConfiguration.Builder()
                      .setConfiguration(cluster).setNumTaskManagers(2).setNumSlotsPerTaskManager(2).build());
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+             KafkaProducer<byte[], byte[]> producer = TestClients.producer(kafka)) {
             flink.start();
             Topics topics = new Topics("tm." + guarantee.replace("-", "") + ".");
             kafka.createTopics(topics.all(Platforms.SUPPORTED), 2);
@@ -98,13 +91,7 @@ class TaskManagerFailureITCase {
             Map<String, String> bodyByKey = new HashMap<>();
             Set<String> duplicatedKeysWithDifferentBodies = new HashSet<>();
             int records = 0;
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ConsumerConfig.GROUP_ID_CONFIG, "tm-reader-" + System.nanoTime(),
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            try (KafkaConsumer<byte[], byte[]> consumer = TestClients.consumer(kafka, "tm-reader", true)) {
                 consumer.subscribe(Pattern.compile(Pattern.quote(topics.outbound("telegram"))));
                 long deadline = System.currentTimeMillis() + 150_000;
                 long quietSince = System.currentTimeMillis();
@@ -149,13 +136,7 @@ class TaskManagerFailureITCase {
 
     /** Blocks until at least {@code n} reply records exist (committed or not). */
     private static void waitForReplies(EmbeddedKafka kafka, Topics topics, int n) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "tm-progress-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+        try (KafkaConsumer<byte[], byte[]> consumer = TestClients.consumer(kafka, "tm-progress", false)) {
             consumer.subscribe(Pattern.compile(Pattern.quote(topics.outbound("telegram"))));
             int seen = 0;
             long deadline = System.currentTimeMillis() + 60_000;
