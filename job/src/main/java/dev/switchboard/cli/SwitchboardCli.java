@@ -21,6 +21,7 @@ import dev.switchboard.normalize.Normalized;
 import dev.switchboard.normalize.Normalizer;
 import dev.switchboard.normalize.Normalizers;
 import dev.switchboard.model.Platforms;
+import dev.switchboard.model.Topics;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,6 +76,10 @@ public final class SwitchboardCli {
                 return send(rest);
             case "classify":
                 return classify(rest);
+            case "kafka":
+                return kafka(rest);
+            case "tail":
+                return tail(rest);
             default:
                 err.println("switchboard: unknown command '" + args[0] + "'");
                 usage(err);
@@ -205,6 +210,62 @@ public final class SwitchboardCli {
         return OK;
     }
 
+    /** A real single-node KRaft broker with the topics of the contract, until Ctrl-C. */
+    private int kafka(List<String> args) throws Exception {
+        String prefix = args.size() == 2 && args.get(0).equals("--topic-prefix") ? args.get(1) : Topics.DEFAULT_PREFIX;
+        if (!args.isEmpty() && args.size() != 2) {
+            err.println("usage: switchboard kafka [--topic-prefix chat.]");
+            return USAGE;
+        }
+        try (var broker = dev.switchboard.demo.EmbeddedKafka.start()) {
+            broker.createTopics(new Topics(prefix).all(Platforms.SUPPORTED), 2);
+            out.println("Kafka broker: " + broker.bootstrapServers() + " (topics " + prefix + "in.*, " + prefix + "out.*, "
+                    + prefix + "dlq, " + prefix + "handoff); Ctrl-C stops");
+            out.flush();
+            java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            stop.await();
+        }
+        return OK;
+    }
+
+    /** Prints what arrives on the outbound, dead-letter and handoff topics, with headers, as JSON lines. */
+    private int tail(List<String> args) {
+        String bootstrap = null;
+        String prefix = Topics.DEFAULT_PREFIX;
+        for (int i = 0; i + 1 < args.size(); i += 2) {
+            switch (args.get(i)) {
+                case "--bootstrap-servers" -> bootstrap = args.get(i + 1);
+                case "--topic-prefix" -> prefix = args.get(i + 1);
+                default -> bootstrap = null;
+            }
+        }
+        if (bootstrap == null || args.size() % 2 != 0) {
+            err.println("usage: switchboard tail --bootstrap-servers H:P [--topic-prefix chat.]");
+            return USAGE;
+        }
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(java.util.Map.of(
+                "bootstrap.servers", bootstrap, "group.id", "switchboard-tail-" + System.nanoTime(),
+                "auto.offset.reset", "earliest", "isolation.level", "read_committed",
+                "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class,
+                "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class))) {
+            consumer.subscribe(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix) + "(out\\..+|dlq|handoff)"));
+            while (!Thread.currentThread().isInterrupted()) {
+                for (var r : consumer.poll(java.time.Duration.ofMillis(500))) {
+                    var json = Json.MAPPER.createObjectNode();
+                    json.put("topic", r.topic());
+                    json.put("key", r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8));
+                    var headers = json.putObject("headers");
+                    r.headers().forEach(h -> headers.put(h.key(), new String(h.value(), java.nio.charset.StandardCharsets.UTF_8)));
+                    json.put("value", new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
+                    out.println(json.toString());
+                }
+                out.flush();
+            }
+        }
+        return OK;
+    }
+
     private int send(List<String> args) throws Exception {
         byte[] payload = in.readNBytes(Json.MAX_PAYLOAD_BYTES + 1);
         try {
@@ -253,6 +314,8 @@ public final class SwitchboardCli {
         s.println("  normalize <platform>           raw payload on stdin -> unified message(s) as JSON");
         s.println("  format <platform>              reply JSON {chatId, text, replyToMessageId, threadId} on stdin -> request body");
         s.println("  savepoint inspect|show|erase-user ...  the dialogue state of a savepoint (see README, Savepoint tools)");
+        s.println("  kafka [--topic-prefix chat.]   a real single-node KRaft broker with the topics, until Ctrl-C");
+        s.println("  tail --bootstrap-servers H:P   print replies, dead letters and handoffs as JSON lines");
         s.println("  classify [--model FILE]        utterances on stdin, one per line -> intent and probability as JSON lines");
         s.println("  send <platform> --bootstrap-servers H:P [--bot-id ID] [--key K]");
         s.println("                                 raw payload on stdin -> chat.in.<platform>, as an ingress writes it");
