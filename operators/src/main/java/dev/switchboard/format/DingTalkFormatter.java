@@ -34,9 +34,10 @@ public final class DingTalkFormatter implements Formatter {
     public List<PlatformRequest> format(Reply reply) {
         Bodies.require(reply, "dingtalk");
         boolean group = reply.chatId().startsWith("cid");
-        boolean markdown = Markup.hasMarkup(Markup.parse(reply.text()));
+        List<Markup.Block> blocks = Markup.parse(reply.text().strip());
+        boolean markdown = Markup.hasMarkup(blocks);
         List<PlatformRequest> out = new ArrayList<>();
-        for (String part : MarkupSplitter.split(reply.text(), markdown ? Flavor.MARKDOWN_SUBSET : Flavor.PLAIN, MAX_TEXT)) {
+        for (String part : MarkupSplitter.split(blocks, markdown ? Flavor.MARKDOWN_SUBSET : Flavor.PLAIN, MAX_TEXT)) {
             ObjectNode param = Bodies.object();
             if (markdown) {
                 // sampleMarkdown: the title is what notifications show.

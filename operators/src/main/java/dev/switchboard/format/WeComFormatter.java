@@ -33,10 +33,11 @@ public final class WeComFormatter implements Formatter {
     @Override
     public List<PlatformRequest> format(Reply reply) {
         Bodies.require(reply, "wecom");
-        boolean markdown = Markup.hasMarkup(Markup.parse(reply.text()));
+        List<Markup.Block> blocks = Markup.parse(reply.text().strip());
+        boolean markdown = Markup.hasMarkup(blocks);
         List<PlatformRequest> out = new ArrayList<>();
-        for (String part : markdown ? MarkupSplitter.splitUtf8(reply.text(), Flavor.MARKDOWN_SUBSET, MAX_MARKDOWN_BYTES)
-                : MarkupSplitter.splitUtf8(reply.text(), Flavor.PLAIN, MAX_BYTES)) {
+        for (String part : markdown ? MarkupSplitter.splitUtf8(blocks, Flavor.MARKDOWN_SUBSET, MAX_MARKDOWN_BYTES)
+                : MarkupSplitter.splitUtf8(blocks, Flavor.PLAIN, MAX_BYTES)) {
             ObjectNode body = Bodies.object();
             body.put("touser", reply.chatId());
             body.put("msgtype", markdown ? "markdown" : "text");

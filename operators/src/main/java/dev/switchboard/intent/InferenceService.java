@@ -51,7 +51,6 @@ public final class InferenceService implements IntentClassifier {
     private final DescriptiveStatisticsHistogram queueWaitMicros = new DescriptiveStatisticsHistogram(1000);
     private final DescriptiveStatisticsHistogram inferenceMicros = new DescriptiveStatisticsHistogram(1000);
     private final AtomicLong batches = new AtomicLong();
-    private final AtomicLong items = new AtomicLong();
 
     private InferenceService(Key key, IntentModel model) {
         this.key = key;
@@ -202,7 +201,6 @@ public final class InferenceService implements IntentClassifier {
         inferenceMicros.update((System.nanoTime() - start) / 1000);
         batchSizes.update(batch.size());
         batches.incrementAndGet();
-        items.addAndGet(batch.size());
         List<String> labels = model.labels();
         for (int i = 0; i < batch.size(); i++) {
             float[] p = probabilities[i];
@@ -228,9 +226,6 @@ public final class InferenceService implements IntentClassifier {
         return batches.get();
     }
 
-    public long items() {
-        return items.get();
-    }
 
     @Override
     public String toString() {

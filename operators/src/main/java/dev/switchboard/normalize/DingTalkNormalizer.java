@@ -123,6 +123,6 @@ public final class DingTalkNormalizer implements Normalizer {
                 messageId);
         // In groups DingTalk only delivers messages that @ the robot; isInAtList says so.
         return new Normalized.Builder().message(unified, Json.nonEmptyText(root, "robotCode"), null, false,
-                Json.bool(root, "isInAtList")).build();
+                Json.bool(root, "isInAtList"), null).build();
     }
 }

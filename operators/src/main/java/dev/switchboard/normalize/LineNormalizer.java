@@ -130,6 +130,6 @@ public final class LineNormalizer implements Normalizer {
                 timestamp,
                 // Redeliveries (deliveryContext.isRedelivery) keep the webhookEventId.
                 webhookEventId != null ? webhookEventId : id);
-        out.message(unified, null, Json.text(event, "replyToken"), false, addressed);
+        out.message(unified, null, Json.text(event, "replyToken"), false, addressed, null);
     }
 }

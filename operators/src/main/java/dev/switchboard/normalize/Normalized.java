@@ -51,15 +51,7 @@ public record Normalized(List<Item> messages, List<String> ignored) {
         private final List<String> ignored = new ArrayList<>();
 
         Builder message(UnifiedMessage message, String accountId, boolean edit) {
-            return message(message, accountId, null, edit);
-        }
-
-        Builder message(UnifiedMessage message, String accountId, String replyToken, boolean edit) {
-            return message(message, accountId, replyToken, edit, false);
-        }
-
-        Builder message(UnifiedMessage message, String accountId, String replyToken, boolean edit, boolean addressed) {
-            return message(message, accountId, replyToken, edit, addressed, null);
+            return message(message, accountId, null, edit, false, null);
         }
 
         Builder message(UnifiedMessage message, String accountId, String replyToken, boolean edit, boolean addressed,

@@ -22,7 +22,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -181,7 +180,4 @@ public final class SavepointTools {
         }
     }
 
-    static String describe(SessionRecord r) {
-        return String.format(Locale.ROOT, "%s (%d bytes)", r.sessionKey, r.sizeBytes);
-    }
 }

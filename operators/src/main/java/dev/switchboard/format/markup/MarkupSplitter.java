@@ -23,17 +23,27 @@ public final class MarkupSplitter {
 
     /** Limits in UTF-16 code units. */
     public static List<String> split(String source, Flavor flavor, int limit) {
-        return split(source, flavor, limit, String::length);
+        return split(Markup.parse(source.strip()), flavor, limit, String::length);
     }
 
     /** Limits in bytes of UTF-8. */
     public static List<String> splitUtf8(String source, Flavor flavor, int maxBytes) {
-        return split(source, flavor, maxBytes, s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        return splitUtf8(Markup.parse(source.strip()), flavor, maxBytes);
     }
 
-    static List<String> split(String source, Flavor flavor, int limit, ToIntFunction<String> size) {
+    /** Already parsed markup, limits in bytes of UTF-8. */
+    public static List<String> splitUtf8(List<Block> blocks, Flavor flavor, int maxBytes) {
+        return split(blocks, flavor, maxBytes, s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    }
+
+    /** Already parsed markup, limits in UTF-16 code units. */
+    public static List<String> split(List<Block> blocks, Flavor flavor, int limit) {
+        return split(blocks, flavor, limit, String::length);
+    }
+
+    static List<String> split(List<Block> blocks, Flavor flavor, int limit, ToIntFunction<String> size) {
         List<String> pieces = new ArrayList<>();
-        for (Block block : Markup.parse(source.strip())) {
+        for (Block block : blocks) {
             String rendered = flavor.render(block);
             if (size.applyAsInt(rendered) <= limit) {
                 pieces.add(rendered);
