@@ -15,16 +15,25 @@ final class TestClients {
     private TestClients() {}
 
     static KafkaProducer<byte[], byte[]> producer(EmbeddedKafka kafka) {
+        return producer(kafka.bootstrapServers());
+    }
+
+    static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
         return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
     }
 
     /** A consumer of its own new group, from the earliest offset. */
     static KafkaConsumer<byte[], byte[]> consumer(EmbeddedKafka kafka, String group, boolean readCommitted) {
+        return consumer(kafka.bootstrapServers(), group, readCommitted);
+    }
+
+    /** A consumer of its own new group, from the earliest offset. */
+    static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, String group, boolean readCommitted) {
         return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, group + "-" + System.nanoTime(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted",
