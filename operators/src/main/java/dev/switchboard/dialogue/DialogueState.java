@@ -34,8 +34,21 @@ public class DialogueState {
     public List<String> recentRedeliveryKeys = new ArrayList<>();
     /** The processing-time timer that expires this session; 0 when none is registered. */
     public long expiryTimer;
+    /**
+     * Epoch ms the session started. Added after the first release: a session restored from an older
+     * savepoint has 0 here until its next message, which sets it from its oldest remembered turn.
+     */
+    public long startedAt;
 
     public DialogueState() {}
+
+    /** Records activity at {@code now}; the first activity of a session also dates its start. */
+    public void touch(long now) {
+        if (startedAt == 0) {
+            startedAt = history.isEmpty() ? now : Math.min(now, history.get(0).at);
+        }
+        lastActivity = now;
+    }
 
     public boolean handedOff(long now) {
         return handoffUntil > now;

@@ -92,7 +92,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         }
 
         Decision decision = policy.decide(s, message, in.understanding(), now);
-        s.lastActivity = now;
+        s.touch(now);
         s.history.add(new Turn(Turn.USER, clip(message.text(), settings.maxTurnTextLength()), message.timestamp(),
                 decision.intent(), message.sender() == null ? null : message.sender().id()));
         for (int i = 0; i < decision.replies().size(); i++) {

@@ -133,8 +133,11 @@ public final class SavepointTools {
         Map<String, Object> m = new TreeMap<>();
         m.put("sessions", sessions.size());
         m.put("stateBytes", distribution(sessions.stream().mapToLong(s -> s.sizeBytes).sorted().toArray()));
-        m.put("ageSeconds", distribution(sessions.stream()
+        m.put("idleSeconds", distribution(sessions.stream()
                 .mapToLong(s -> Math.max(0, now - s.state.lastActivity) / 1000).sorted().toArray()));
+        // Sessions saved by a version without a start time (startedAt 0) have no age yet.
+        m.put("ageSeconds", distribution(sessions.stream().filter(s -> s.state.startedAt > 0)
+                .mapToLong(s -> Math.max(0, now - s.state.startedAt) / 1000).sorted().toArray()));
         m.put("handedOff", sessions.stream().filter(s -> s.state.handedOff(now)).count());
         return m;
     }

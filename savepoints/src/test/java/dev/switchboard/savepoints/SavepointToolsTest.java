@@ -84,7 +84,11 @@ class SavepointToolsTest {
         String report = run("inspect", savepoint);
         assertThat(report).as(report).contains("\"sessions\" : 3");
         assertThat(report).contains("\"slack\"").contains("\"telegram\"");
-        assertThat(report).contains("\"stateBytes\"").contains("\"ageSeconds\"");
+        var all = dev.switchboard.normalize.Json.MAPPER.readTree(report).path("all");
+        assertThat(all.path("stateBytes").path("min").asLong()).isGreaterThan(50);
+        // Every session was started by the current version, so each has an age and an idle time.
+        assertThat(all.path("ageSeconds").path("max").isNumber()).as(report).isTrue();
+        assertThat(all.path("idleSeconds").path("max").asLong()).isLessThanOrEqualTo(all.path("ageSeconds").path("max").asLong());
         List<SessionRecord> sessions = SavepointTools.sessions(savepoint);
         assertThat(sessions).allSatisfy(s -> assertThat(s.sizeBytes).isGreaterThan(50));
     }

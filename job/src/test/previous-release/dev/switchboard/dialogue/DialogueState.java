@@ -1,0 +1,51 @@
+package dev.switchboard.dialogue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/*
+ * THE PREVIOUS RELEASE's state type, for ClusterUpgradeITCase: no startedAt field. Not part of the build.
+ */
+/**
+ * Everything the bot remembers about one session, stored as one value in RocksDB keyed state.
+ *
+ * <p>A Flink POJO on purpose: public fields and a no-arg constructor let Flink's POJO serializer add
+ * and drop fields between job versions (schema evolution from a savepoint), which records and generic
+ * types do not guarantee. Collections are bounded by {@link DialogueSettings}.
+ */
+public class DialogueState {
+    /** Recent turns, oldest first, at most {@link DialogueSettings#historySize()}. */
+    public List<Turn> history = new ArrayList<>();
+    /** Filled slots, e.g. {@code order_number}. */
+    public Map<String, String> slots = new HashMap<>();
+    /** Position in a multi-turn flow ({@link DialoguePolicy#AWAIT_ORDER_NUMBER}...), or null. */
+    public String flow;
+    /** The intent that started the current flow. */
+    public String flowIntent;
+    /** Unanswered prompts of the current flow, so a flow that goes nowhere ends. */
+    public int flowAttempts;
+    public String lastIntent;
+    /** Language of the last message that showed one; used for messages that show none ("12345"). */
+    public String language;
+    /** Epoch ms of the last message. */
+    public long lastActivity;
+    /** Until this epoch ms a person handles the session and the bot stays quiet; 0 when not handed off. */
+    public long handoffUntil;
+    /** Recently seen redelivery keys, oldest first: redeliveries are answered once. */
+    public List<String> recentRedeliveryKeys = new ArrayList<>();
+    /** The processing-time timer that expires this session; 0 when none is registered. */
+    public long expiryTimer;
+
+    public DialogueState() {}
+
+    /** Records activity at {@code now}. */
+    public void touch(long now) {
+        lastActivity = now;
+    }
+
+    public boolean handedOff(long now) {
+        return handoffUntil > now;
+    }
+}
