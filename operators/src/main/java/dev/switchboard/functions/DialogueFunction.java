@@ -12,6 +12,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -67,6 +68,9 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         handoffs = new PlatformCounters(group, "handoffs");
         sessionsStarted = group.counter("sessionsStarted");
         sessionsExpired = group.counter("sessionsExpired");
+        // Per-second rates over the last minute, for dashboards that do not compute rate() themselves.
+        group.meter("sessionsStartedPerSecond", new MeterView(sessionsStarted));
+        group.meter("sessionsExpiredPerSecond", new MeterView(sessionsExpired));
     }
 
     @Override

@@ -9,6 +9,8 @@ import dev.switchboard.model.OutboundRecord;
 import dev.switchboard.model.Topics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -35,6 +37,8 @@ public class FormatFunction extends ProcessFunction<BotReply, OutboundRecord> {
     private final Topics topics;
 
     private transient Counter formatErrors;
+    private transient Map<String, DescriptiveStatisticsHistogram> endToEnd;
+    private transient MetricGroup metrics;
     private transient MessageDigest sha256;
 
     public FormatFunction(Topics topics) {
@@ -43,7 +47,9 @@ public class FormatFunction extends ProcessFunction<BotReply, OutboundRecord> {
 
     @Override
     public void open(OpenContext openContext) throws NoSuchAlgorithmException {
-        formatErrors = getRuntimeContext().getMetricGroup().addGroup("switchboard").counter("formatErrors");
+        metrics = getRuntimeContext().getMetricGroup().addGroup("switchboard");
+        formatErrors = metrics.counter("formatErrors");
+        endToEnd = new HashMap<>();
         sha256 = MessageDigest.getInstance("SHA-256");
     }
 
@@ -62,6 +68,11 @@ public class FormatFunction extends ProcessFunction<BotReply, OutboundRecord> {
             LOG.warn("cannot format reply for session {}: {}", reply.sessionKey(), e.getMessage());
             return;
         }
+        // From the moment the platform's payload reached Kafka (or the received-at header) to the reply
+        // leaving the job, per platform.
+        endToEnd.computeIfAbsent(reply.platform(), p -> metrics.addGroup("platform", p)
+                        .histogram("endToEndLatencyMillis", new DescriptiveStatisticsHistogram(1000)))
+                .update(Math.max(0, System.currentTimeMillis() - reply.sourceReceivedAt()));
         byte[] key = reply.chatId().getBytes(StandardCharsets.UTF_8);
         String topic = topics.outbound(reply.platform());
         for (int part = 0; part < requests.size(); part++) {

@@ -50,6 +50,7 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
     private transient PlatformCounters in;
     private transient PlatformCounters messages;
     private transient PlatformCounters deadLettered;
+    private transient PlatformCounters deadLetteredByReason;
     private transient PlatformCounters ignored;
     private transient PlatformCounters edits;
     private transient PlatformCounters fromBots;
@@ -76,6 +77,7 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
         in = new PlatformCounters(group, "recordsIn");
         messages = new PlatformCounters(group, "messagesIn");
         deadLettered = new PlatformCounters(group, "deadLettered");
+        deadLetteredByReason = new PlatformCounters(group, "deadLetteredByReason");
         ignored = new PlatformCounters(group, "ignored");
         edits = new PlatformCounters(group, "edits");
         fromBots = new PlatformCounters(group, "fromBots");
@@ -131,6 +133,7 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
 
     private void deadLetter(Context ctx, InboundRecord record, String platform, String errorClass, String reason) {
         deadLettered.inc(platform);
+        deadLetteredByReason.inc(platform, errorClass);
         Map<String, String> headers = new HashMap<>(record.headers());
         headers.put(Headers.SOURCE_TOPIC, record.topic());
         headers.put(Headers.SOURCE_PARTITION, Integer.toString(record.partition()));

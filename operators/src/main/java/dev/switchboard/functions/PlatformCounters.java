@@ -7,8 +7,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Counters per platform under one metric name ({@code <scope>.platform.<p>.<name>}), registered on
- * first use so that platforms added later need no code here.
+ * Counters per platform under one metric name, registered on first use so that platforms added later
+ * need no code here. {@code platform} is a key-value group: reporters that support labels (Prometheus)
+ * export one metric with a {@code platform} label, others the scope {@code <scope>.platform.<p>.<name>}.
  */
 final class PlatformCounters {
     private final MetricGroup group;
@@ -23,5 +24,12 @@ final class PlatformCounters {
     void inc(String platform) {
         counters.computeIfAbsent(platform == null ? "unknown" : platform,
                 p -> group.addGroup("platform", p).counter(name)).inc();
+    }
+
+    /** Counts under a second label, {@code reason}, whose values must come from a small fixed set. */
+    void inc(String platform, String reason) {
+        String p = platform == null ? "unknown" : platform;
+        counters.computeIfAbsent(p + '\u0000' + reason,
+                k -> group.addGroup("platform", p).addGroup("reason", reason).counter(name)).inc();
     }
 }

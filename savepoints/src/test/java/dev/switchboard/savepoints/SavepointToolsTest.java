@@ -37,6 +37,7 @@ class SavepointToolsTest {
         DialogueState s = new DialogueState();
         s.history.addAll(List.of(turns));
         s.lastActivity = lastActivity;
+        s.startedAt = turns[0].at;
         s.expiryTimer = lastActivity + 1_800_000;
         s.language = "en";
         s.slots.put("order_number", "48213");
