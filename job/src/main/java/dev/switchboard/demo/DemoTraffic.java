@@ -46,14 +46,36 @@ final class DemoTraffic implements Runnable {
     private volatile boolean running = true;
 
     private final List<Conversation> pool = new ArrayList<>();
+    /** Cumulative weights of the pool's slots when activity is skewed; null when uniform. */
+    private final double[] skew;
+    private final double malformedShare;
+    private final double redeliveryShare;
     private long nextConversation;
     private long updateId = 500_000_000L;
 
     DemoTraffic(String bootstrapServers, Topics topics, double ratePerSecond, int conversations) {
+        this(bootstrapServers, topics, ratePerSecond, conversations, false, 0.01, 0.02, 42);
+    }
+
+    DemoTraffic(String bootstrapServers, Topics topics, double ratePerSecond, int conversations, boolean skewed,
+                double malformedShare, double redeliveryShare, long seed) {
         this.bootstrapServers = bootstrapServers;
         this.topics = topics;
         this.ratePerSecond = ratePerSecond;
         this.conversations = conversations;
+        this.malformedShare = malformedShare;
+        this.redeliveryShare = redeliveryShare;
+        this.random.setSeed(seed);
+        if (skewed) {
+            skew = new double[conversations];
+            double total = 0;
+            for (int i = 0; i < conversations; i++) {
+                total += 1.0 / (i + 1);
+                skew[i] = total;
+            }
+        } else {
+            skew = null;
+        }
     }
 
     long sent() {
@@ -72,9 +94,6 @@ final class DemoTraffic implements Runnable {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.LINGER_MS_CONFIG, 5);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            for (int i = 0; i < conversations; i++) {
-                pool.add(newConversation());
-            }
             long intervalNanos = (long) (1_000_000_000L / ratePerSecond);
             long next = System.nanoTime();
             while (running) {
@@ -95,10 +114,30 @@ final class DemoTraffic implements Runnable {
     }
 
     private void sendOne(KafkaProducer<byte[], byte[]> producer) {
-        int slot = random.nextInt(pool.size());
+        for (ProducerRecord<byte[], byte[]> record : next(System.currentTimeMillis()).records()) {
+            producer.send(record);
+            sent.incrementAndGet();
+        }
+    }
+
+    /** One user action: its delivery, or a truncated one, or the delivery twice (a redelivery). */
+    record Deliveries(List<ProducerRecord<byte[], byte[]>> records, boolean malformed, boolean redelivered) {}
+
+    /**
+     * The next user action of a conversation from the pool, stamped {@code receivedAt} (the received-at
+     * header). With a skewed pool, conversation i is picked with probability proportional to 1/(i+1):
+     * a few very active conversations and a long tail.
+     */
+    Deliveries next(long receivedAt) {
+        if (pool.isEmpty()) {
+            for (int i = 0; i < conversations; i++) {
+                pool.add(newConversation());
+            }
+        }
+        int slot = skew == null ? random.nextInt(pool.size()) : skewedSlot();
         Conversation c = pool.get(slot);
         String text = c.script.get(c.step).replace("{order}", c.order);
-        long now = System.currentTimeMillis();
+        long now = receivedAt;
         byte[] payload = switch (c.platform) {
             // One case per platform: a platform without demo traffic fails loudly here.
             case Platforms.TELEGRAM -> DemoPayloads.telegram(updateId++, c.step + 1, Long.parseLong(c.userId), c.name, text, now);
@@ -117,26 +156,35 @@ final class DemoTraffic implements Runnable {
             default -> throw new IllegalStateException("the demo has no traffic for " + c.platform);
         };
         double dice = random.nextDouble();
-        if (dice < 0.01) {
+        boolean malformed = dice < malformedShare;
+        if (malformed) {
             payload = java.util.Arrays.copyOf(payload, payload.length / 2); // a truncated delivery
         }
-        send(producer, c, payload, now);
-        if (dice > 0.98) {
-            send(producer, c, payload, now); // the platform redelivers the same webhook
+        boolean redelivered = !malformed && dice > 1 - redeliveryShare;
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(2);
+        records.add(record(c, payload, now));
+        if (redelivered) {
+            records.add(record(c, payload, now)); // the platform redelivers the same webhook
         }
         c.step++;
         if (c.step >= c.script.size()) {
             pool.set(slot, newConversation());
         }
+        return new Deliveries(records, malformed, redelivered);
     }
 
-    private void send(KafkaProducer<byte[], byte[]> producer, Conversation c, byte[] payload, long now) {
+    private int skewedSlot() {
+        double u = random.nextDouble() * skew[skew.length - 1];
+        int i = java.util.Arrays.binarySearch(skew, u);
+        return Math.min(skew.length - 1, i >= 0 ? i : -i - 1);
+    }
+
+    private ProducerRecord<byte[], byte[]> record(Conversation c, byte[] payload, long now) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.inbound(c.platform),
                 c.chatId.getBytes(StandardCharsets.UTF_8), payload);
         record.headers().add(Headers.BOT_ID, "demo".getBytes(StandardCharsets.UTF_8));
         record.headers().add(Headers.RECEIVED_AT, Long.toString(now).getBytes(StandardCharsets.UTF_8));
-        producer.send(record);
-        sent.incrementAndGet();
+        return record;
     }
 
     private Conversation newConversation() {

@@ -1,0 +1,495 @@
+package dev.switchboard.demo;
+
+import dev.switchboard.connectors.ChatKafka;
+import dev.switchboard.intent.Featurizer;
+import dev.switchboard.intent.IntentModel;
+import dev.switchboard.job.JobConfig;
+import dev.switchboard.job.SwitchboardJob;
+import dev.switchboard.model.Headers;
+import dev.switchboard.model.InboundRecord;
+import dev.switchboard.model.OutboundRecord;
+import dev.switchboard.model.Platforms;
+import dev.switchboard.model.Topics;
+import org.HdrHistogram.Histogram;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+/**
+ * The whole pipeline against the machine's ceilings, in one run on one broker:
+ * <ul>
+ *   <li>ceiling 1: a bare Flink job moving the same records inbound → keyBy → outbound, no work;</li>
+ *   <li>ceiling 2: raw ONNX Runtime throughput of the model at batch 64 (features prepared);</li>
+ *   <li>Switchboard draining a backlog (sustained throughput) at-least-once and exactly-once, with
+ *       1k conversations and with many (session growth: RocksDB state grows);</li>
+ *   <li>Switchboard open-loop at half the sustained rate (latency, no coordinated omission: each
+ *       record's received-at is its scheduled send time).</li>
+ * </ul>
+ * Traffic: the demo's scripted conversations on all nine platforms, activity skewed (conversation i
+ * picked with probability ∝ 1/(i+1)), 1 % malformed and 2 % redelivered. Every input is accounted
+ * for: answered (a reply with its source-message-id), dead-lettered, deduplicated; lost must be 0.
+ * Run: {@code bin/bench pipeline [--quick]}.
+ */
+public final class PipelineBenchmark {
+    private final EmbeddedKafka kafka;
+    private final boolean quick;
+    private final List<String[]> rows = new ArrayList<>();
+    private int run;
+
+    private PipelineBenchmark(EmbeddedKafka kafka, boolean quick) {
+        this.kafka = kafka;
+        this.quick = quick;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            new PipelineBenchmark(kafka, quick).runAll(String.join(" ", args));
+        }
+        System.exit(0);
+    }
+
+    /** What a scenario produced. */
+    record Result(String name, long inputs, double throughput, Histogram latency, long answered, long deadLettered,
+                  long deduplicated, long expectedAnswered, long replyRecords, long duplicateReplies) {
+        long lost() {
+            return Math.max(0, expectedAnswered - answered);
+        }
+    }
+
+    private void runAll(String args) throws Exception {
+        int backlog = quick ? 20_000 : 100_000;
+        int manyConversations = quick ? 20_000 : 1_000_000;
+        int manyBacklog = quick ? 40_000 : 1_200_000;
+
+        double inference = inferenceCeiling(quick ? 2 : 5);
+        Result bare = bare(backlog);
+        Result alo = switchboard("steady backlog, 1k conversations, at-least-once", backlog, 1_000, "at-least-once", 0, 0);
+        Result eo = switchboard("steady backlog, 1k conversations, exactly-once", backlog, 1_000, "exactly-once", 0, 0);
+        Result many = switchboard(String.format(Locale.ROOT, "steady backlog, %,d conversations, at-least-once", manyConversations),
+                manyBacklog, manyConversations, "at-least-once", 0, 0);
+        double half = alo.throughput() / 2;
+        Result open = switchboard(String.format(Locale.ROOT, "open loop at %.0f/s (half of sustained), at-least-once", half),
+                0, 1_000, "at-least-once", half, quick ? 20 : 60);
+
+        System.out.println();
+        System.out.printf(Locale.ROOT, "bin/bench pipeline %s — %s, %d cores, %s%n", args, LocalDate.now(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        System.out.printf(Locale.ROOT, "ceiling 2, raw inference (batch 64, 1 thread): %,.0f messages/s%n%n", inference);
+        System.out.println("| scenario | inputs | throughput (inputs/s) | ÷ bare ceiling | p50 ms | p99 ms | p99.9 ms | answered | dead-lettered | deduplicated | lost | duplicate replies |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        for (Result r : List.of(bare, alo, eo, many, open)) {
+            boolean latency = r.latency().getTotalCount() > 0;
+            System.out.printf(Locale.ROOT, "| %s | %,d | %,.0f | %.2f | %s | %s | %s | %,d | %,d | %,d | %,d | %,d |%n",
+                    r.name(), r.inputs(), r.throughput(), r.throughput() / bare.throughput(),
+                    latency ? ms(r.latency(), 50) : "–", latency ? ms(r.latency(), 99) : "–", latency ? ms(r.latency(), 99.9) : "–",
+                    r.answered(), r.deadLettered(), r.deduplicated(), r.lost(), r.duplicateReplies());
+        }
+        System.out.printf(Locale.ROOT, "%nratios: at-least-once ÷ bare %.2f (goal ≥ 0.50); exactly-once ÷ bare %.2f; "
+                        + "%,d conversations ÷ 1k %.2f (goal ≥ 0.70); open-loop p99 %s ms at half the sustained rate (goal ≤ 50)%n",
+                alo.throughput() / bare.throughput(), eo.throughput() / bare.throughput(), manyConversations,
+                many.throughput() / alo.throughput(), ms(open.latency(), 99));
+        Path svg = Path.of("bench-results", "pipeline-" + LocalDate.now() + (quick ? "-quick" : "") + ".svg");
+        Files.createDirectories(svg.getParent());
+        Files.writeString(svg, Chart.svg(List.of(bare, alo, eo, many, open), bare.throughput()));
+        System.out.println("chart: " + svg);
+        boolean lostAny = List.of(alo, eo, many, open).stream().anyMatch(r -> r.lost() > 0);
+        if (lostAny) {
+            System.out.println("LOST MESSAGES: see the table");
+        }
+    }
+
+    private static String ms(Histogram h, double percentile) {
+        return Long.toString(h.getValueAtPercentile(percentile));
+    }
+
+    // --- ceilings ----------------------------------------------------------------------------------
+
+    private static double inferenceCeiling(double seconds) throws Exception {
+        try (IntentModel model = IntentModel.load(null, null)) {
+            List<Featurizer.Features> batch = new ArrayList<>();
+            String[] texts = {"where is my order?", "我要退款", "I need to talk to a human", "hello", "订单号 48213"};
+            for (int i = 0; i < 64; i++) {
+                batch.add(model.featurizer().featurize(texts[i % texts.length] + " " + i));
+            }
+            long end = System.nanoTime() + (long) (seconds * 1e9);
+            long items = 0;
+            long start = System.nanoTime();
+            for (int warm = 0; warm < 50; warm++) {
+                model.predict(batch);
+            }
+            start = System.nanoTime();
+            while (System.nanoTime() < end) {
+                model.predict(batch);
+                items += batch.size();
+            }
+            return items / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** The same records through a Flink job that only keys and forwards them. */
+    private Result bare(int backlog) throws Exception {
+        Topics topics = new Topics("bench" + (++run) + ".");
+        createTopics(topics);
+        Loaded loaded = produceBacklog(topics, backlog, 1_000);
+        JobConfig config = config(topics, "at-least-once");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(SwitchboardJob.jobConfiguration(config));
+        env.setParallelism(2);
+        String passthrough = topics.prefix() + "passthrough";
+        env.fromSource(ChatKafka.source(config.kafka(), topics), WatermarkStrategy.noWatermarks(), "source")
+                .keyBy(new RecordKey())
+                .map(new Forward(passthrough))
+                .sinkTo(ChatKafka.sink(config.kafka(), "passthrough"));
+        Drain drain = drain(Pattern.compile(Pattern.quote(passthrough)), loaded.records, env, "bare");
+        return new Result("ceiling 1: bare keyBy job, at-least-once", loaded.records, drain.throughput, new Histogram(3),
+                drain.outputs, 0, 0, loaded.records, drain.outputs, 0);
+    }
+
+    static final class RecordKey implements KeySelector<InboundRecord, String> {
+        @Override
+        public String getKey(InboundRecord r) {
+            return r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static final class Forward implements MapFunction<InboundRecord, OutboundRecord> {
+        private final String topic;
+
+        Forward(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public OutboundRecord map(InboundRecord r) {
+            return new OutboundRecord(topic, r.key(), r.value(), r.headers());
+        }
+    }
+
+    // --- Switchboard -------------------------------------------------------------------------------
+
+    private Result switchboard(String name, int backlog, int conversations, String guarantee, double rate, int seconds)
+            throws Exception {
+        Topics topics = new Topics("bench" + (++run) + ".");
+        createTopics(topics);
+        JobConfig config = config(topics, guarantee);
+        StreamExecutionEnvironment env = SwitchboardJob.build(StreamExecutionEnvironment.getExecutionEnvironment(
+                SwitchboardJob.jobConfiguration(config)), config);
+        Pattern outputs = Pattern.compile(Pattern.quote(topics.prefix()) + "(out\\..*|dlq)");
+        if (rate <= 0) {
+            Loaded loaded = produceBacklog(topics, backlog, conversations);
+            Drain drain = drain(outputs, loaded.expectedOutputs(), env, name);
+            return drain.result(name, loaded);
+        }
+        // Open loop: the generator runs at its schedule whatever the job does.
+        JobClient job = env.executeAsync(name);
+        Collector collector = new Collector(outputs, guarantee.equals("exactly-once"));
+        Thread reader = new Thread(collector, "bench-reader");
+        reader.start();
+        Thread.sleep(5_000); // the job's start, not measured
+        Loaded loaded = produceOpenLoop(topics, conversations, rate, seconds);
+        long last = 0;
+        long quietSince = System.currentTimeMillis();
+        while (collector.firstOutputs() < loaded.expectedOutputs() && System.currentTimeMillis() - quietSince < 20_000) {
+            Thread.sleep(200);
+            if (collector.firstOutputs() != last) {
+                last = collector.firstOutputs();
+                quietSince = System.currentTimeMillis();
+            }
+        }
+        Thread.sleep(2_000);
+        collector.stop();
+        reader.join();
+        job.cancel().get();
+        Result r = collector.result(name, loaded, loaded.records / (double) seconds);
+        return r;
+    }
+
+    private JobConfig config(Topics topics, String guarantee) {
+        return JobConfig.parse(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", topics.prefix(),
+                "--group-id", topics.prefix() + "job", "--transactional-id-prefix", topics.prefix() + "tx",
+                "--delivery-guarantee", guarantee, "--parallelism", "2", "--checkpoint-interval", "2s",
+                "--checkpoint-dir", Path.of(System.getProperty("java.io.tmpdir"), "switchboard-bench", topics.prefix()).toUri().toString(),
+                // Handoffs do not silence the bot here, so every valid message has a reply to account for.
+                "--handoff-duration", "1ms", "--partition-discovery-interval", "2s"));
+    }
+
+    private void createTopics(Topics topics) throws Exception {
+        List<NewTopic> list = new ArrayList<>();
+        for (String t : topics.all(Platforms.SUPPORTED)) {
+            list.add(new NewTopic(t, 2, (short) 1).configs(Map.of("message.timestamp.type", "LogAppendTime")));
+        }
+        list.add(new NewTopic(topics.prefix() + "passthrough", 2, (short) 1).configs(Map.of("message.timestamp.type", "LogAppendTime")));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(list).all().get();
+        }
+    }
+
+    /** What was produced: records, and the outcomes they must have. */
+    record Loaded(long records, long actions, long malformed, long redeliveries) {
+        long expectedAnswered() {
+            return actions - malformed;
+        }
+
+        long expectedOutputs() {
+            return expectedAnswered() + malformed;
+        }
+    }
+
+    private KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.LINGER_MS_CONFIG, 2, ProducerConfig.BATCH_SIZE_CONFIG, 65536,
+                // Like a webhook receiver: acks from the leader, no idempotent sequences (a 2-core broker
+                // under a backlog burst answered those with OutOfOrderSequence loops).
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.ACKS_CONFIG, "1"));
+    }
+
+    private Loaded produceBacklog(Topics topics, int actions, int conversations) {
+        DemoTraffic traffic = new DemoTraffic(kafka.bootstrapServers(), topics, 1, conversations, true, 0.01, 0.02, 7);
+        long records = 0;
+        long malformed = 0;
+        long redeliveries = 0;
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (int i = 0; i < actions; i++) {
+                DemoTraffic.Deliveries d = traffic.next(System.currentTimeMillis());
+                d.records().forEach(producer::send);
+                records += d.records().size();
+                malformed += d.malformed() ? 1 : 0;
+                redeliveries += d.redelivered() ? 1 : 0;
+            }
+        }
+        return new Loaded(records, actions, malformed, redeliveries);
+    }
+
+    private Loaded produceOpenLoop(Topics topics, int conversations, double rate, int seconds) throws InterruptedException {
+        DemoTraffic traffic = new DemoTraffic(kafka.bootstrapServers(), topics, rate, conversations, true, 0.01, 0.02, 11);
+        long records = 0;
+        long malformed = 0;
+        long redeliveries = 0;
+        long actions = (long) (rate * seconds);
+        long start = System.nanoTime();
+        long startMs = System.currentTimeMillis();
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (long i = 0; i < actions; i++) {
+                long due = start + (long) (i * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 1_000_000) {
+                    Thread.sleep(wait / 1_000_000);
+                }
+                // The scheduled time, not the actual one: a stalled sender cannot hide latency.
+                DemoTraffic.Deliveries d = traffic.next(startMs + (long) (i * 1000 / rate));
+                d.records().forEach(producer::send);
+                records += d.records().size();
+                malformed += d.malformed() ? 1 : 0;
+                redeliveries += d.redelivered() ? 1 : 0;
+            }
+        }
+        return new Loaded(records, actions, malformed, redeliveries);
+    }
+
+    /** Runs the job over a backlog until the expected outputs are there; throughput over the middle 80 %. */
+    private Drain drain(Pattern outputs, long expectedOutputs, StreamExecutionEnvironment env, String name) throws Exception {
+        Collector collector = new Collector(outputs, false);
+        Thread reader = new Thread(collector, "bench-reader");
+        reader.start();
+        JobClient job = env.executeAsync(name);
+        // Done when every expected output is there, or when nothing new arrived for 20 s (then the
+        // accounting shows what is missing).
+        long last = 0;
+        long quietSince = System.currentTimeMillis();
+        while (collector.firstOutputs() < expectedOutputs && System.currentTimeMillis() - quietSince < 20_000) {
+            Thread.sleep(200);
+            if (collector.firstOutputs() != last) {
+                last = collector.firstOutputs();
+                quietSince = System.currentTimeMillis();
+            }
+        }
+        Thread.sleep(2_000);
+        collector.stop();
+        reader.join();
+        job.cancel().get();
+        Drain d = new Drain();
+        d.collector = collector;
+        d.outputs = collector.firstOutputs();
+        d.throughput = collector.middleThroughput(expectedOutputs);
+        System.out.printf(Locale.ROOT, "%s: %,d outputs, %,.0f/s%n", name, d.outputs, d.throughput);
+        return d;
+    }
+
+    static final class Drain {
+        Collector collector;
+        long outputs;
+        double throughput;
+
+        Result result(String name, Loaded loaded) {
+            // Throughput in inputs/s: outputs per second scaled by inputs per output.
+            double perInput = loaded.records / (double) Math.max(1, loaded.expectedOutputs());
+            return collector.result(name, loaded, throughput * perInput);
+        }
+    }
+
+    /** Reads the outputs: one entry per source message, dead letters, duplicates, latency, arrival times. */
+    final class Collector implements Runnable {
+        private final Pattern topics;
+        private final boolean readCommitted;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Set<String> answered = new HashSet<>();
+        private final Set<String> idempotencyKeys = new HashSet<>();
+        private final Histogram latency = new Histogram(3_600_000L, 3);
+        private final List<Long> arrivals = new ArrayList<>();
+        private volatile long firstOutputs;
+        private long deadLettered;
+        private long replyRecords;
+        private long duplicateReplies;
+
+        Collector(Pattern topics, boolean readCommitted) {
+            this.topics = topics;
+            this.readCommitted = readCommitted;
+        }
+
+        long firstOutputs() {
+            return firstOutputs;
+        }
+
+        void stop() {
+            running.set(false);
+        }
+
+        @Override
+        public void run() {
+            Map<String, Object> props = new HashMap<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + System.nanoTime(),
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted",
+                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                    ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1000));
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+                consumer.subscribe(topics);
+                while (running.get()) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                        accept(r);
+                    }
+                }
+            }
+        }
+
+        private void accept(ConsumerRecord<byte[], byte[]> r) {
+            if (r.topic().endsWith("dlq")) {
+                deadLettered++;
+                arrivals.add(r.timestamp());
+                firstOutputs++;
+                return;
+            }
+            String source = header(r, Headers.SOURCE_MESSAGE_ID);
+            if (source == null) { // the bare job's passthrough
+                arrivals.add(r.timestamp());
+                firstOutputs++;
+                return;
+            }
+            replyRecords++;
+            String key = header(r, Headers.IDEMPOTENCY_KEY);
+            if (key != null && !idempotencyKeys.add(key)) {
+                duplicateReplies++;
+            }
+            // Message ids are unique per conversation only (Telegram's message_id, Slack's ts).
+            if (answered.add(r.topic() + "|" + new String(r.key(), StandardCharsets.UTF_8) + "|" + source)) {
+                String received = header(r, Headers.SOURCE_RECEIVED_AT);
+                if (received != null) {
+                    latency.recordValue(Math.max(0, Math.min(3_600_000L, r.timestamp() - Long.parseLong(received))));
+                }
+                arrivals.add(r.timestamp());
+                firstOutputs++;
+            }
+        }
+
+        /** Outputs per second between 10 % and 90 % of the expected outputs, by their append times. */
+        double middleThroughput(long expected) {
+            List<Long> sorted = new ArrayList<>(arrivals);
+            sorted.sort(null);
+            if (sorted.size() < 10) {
+                return 0;
+            }
+            int from = (int) Math.min(sorted.size() - 1, expected / 10);
+            int to = (int) Math.min(sorted.size() - 1, expected * 9 / 10);
+            long span = Math.max(1, sorted.get(to) - sorted.get(from));
+            return (to - from) * 1000.0 / span;
+        }
+
+        Result result(String name, Loaded loaded, double throughput) {
+            return new Result(name, loaded.records, throughput, latency, answered.size(), deadLettered,
+                    loaded.redeliveries, loaded.expectedAnswered(), replyRecords, duplicateReplies);
+        }
+    }
+
+    private static String header(ConsumerRecord<?, ?> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** A bar chart of throughput (relative to the bare ceiling) and latency percentiles per scenario. */
+    static final class Chart {
+        static String svg(List<Result> results, double ceiling) throws IOException {
+            int width = 900;
+            int rowHeight = 46;
+            int height = 60 + rowHeight * results.size() + 40;
+            StringBuilder s = new StringBuilder();
+            s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n", width, height));
+            s.append("<text x=\"10\" y=\"20\" font-size=\"15\">Switchboard pipeline: throughput ÷ bare ceiling (bars), end-to-end latency p50/p99/p99.9</text>\n");
+            int barX = 330;
+            int barMax = 300;
+            for (int i = 0; i < results.size(); i++) {
+                Result r = results.get(i);
+                int y = 50 + i * rowHeight;
+                double ratio = r.throughput() / ceiling;
+                s.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\">%s</text>%n", y + 15, escape(r.name())));
+                s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\" fill=\"#4a7fb5\"/>%n",
+                        barX, y + 2, (int) Math.round(Math.min(1.2, ratio) / 1.2 * barMax)));
+                s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%,.0f/s (%.2f)</text>%n",
+                        barX + (int) Math.round(Math.min(1.2, ratio) / 1.2 * barMax) + 6, y + 15, r.throughput(), ratio));
+                if (r.latency().getTotalCount() > 0) {
+                    s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#b5534a\">p50 %d ms · p99 %d ms · p99.9 %d ms</text>%n",
+                            barX, y + 36, r.latency().getValueAtPercentile(50), r.latency().getValueAtPercentile(99),
+                            r.latency().getValueAtPercentile(99.9)));
+                }
+            }
+            s.append("</svg>\n");
+            return s.toString();
+        }
+
+        private static String escape(String text) {
+            return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        }
+    }
+}
