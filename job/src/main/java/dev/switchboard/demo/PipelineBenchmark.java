@@ -239,8 +239,9 @@ public final class PipelineBenchmark {
                 "--group-id", topics.prefix() + "job", "--transactional-id-prefix", topics.prefix() + "tx",
                 "--delivery-guarantee", guarantee, "--parallelism", "2", "--checkpoint-interval", "2s",
                 "--checkpoint-dir", Path.of(System.getProperty("java.io.tmpdir"), "switchboard-bench", topics.prefix()).toUri().toString(),
-                // Handoffs do not silence the bot here, so every valid message has a reply to account for.
-                "--handoff-duration", "1ms", "--partition-discovery-interval", "2s"));
+                // Handoffs do not silence the bot here (0 ms: handed off until 'now', never after), so every valid
+                // message has a reply to account for.
+                "--handoff-duration", "0ms", "--partition-discovery-interval", "2s"));
     }
 
     private void createTopics(Topics topics) throws Exception {
