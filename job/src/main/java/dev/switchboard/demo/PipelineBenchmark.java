@@ -217,15 +217,7 @@ public final class PipelineBenchmark {
         reader.start();
         Thread.sleep(5_000); // the job's start, not measured
         Loaded loaded = produceOpenLoop(topics, conversations, rate, seconds);
-        long last = 0;
-        long quietSince = System.currentTimeMillis();
-        while (collector.firstOutputs() < loaded.expectedOutputs() && System.currentTimeMillis() - quietSince < 20_000) {
-            Thread.sleep(200);
-            if (collector.firstOutputs() != last) {
-                last = collector.firstOutputs();
-                quietSince = System.currentTimeMillis();
-            }
-        }
+        awaitOutputs(collector, loaded.expectedOutputs());
         Thread.sleep(2_000);
         collector.stop();
         reader.join();
@@ -325,17 +317,7 @@ public final class PipelineBenchmark {
         Thread reader = new Thread(collector, "bench-reader");
         reader.start();
         JobClient job = env.executeAsync(name);
-        // Done when every expected output is there, or when nothing new arrived for 20 s (then the
-        // accounting shows what is missing).
-        long last = 0;
-        long quietSince = System.currentTimeMillis();
-        while (collector.firstOutputs() < expectedOutputs && System.currentTimeMillis() - quietSince < 20_000) {
-            Thread.sleep(200);
-            if (collector.firstOutputs() != last) {
-                last = collector.firstOutputs();
-                quietSince = System.currentTimeMillis();
-            }
-        }
+        awaitOutputs(collector, expectedOutputs);
         Thread.sleep(2_000);
         collector.stop();
         reader.join();
@@ -346,6 +328,19 @@ public final class PipelineBenchmark {
         d.throughput = collector.middleThroughput(expectedOutputs);
         System.out.printf(Locale.ROOT, "%s: %,d outputs, %,.0f/s%n", name, d.outputs, d.throughput);
         return d;
+    }
+
+    /** Until every expected output is there, or nothing new arrived for 20 s (the accounting then shows what is missing). */
+    private static void awaitOutputs(Collector collector, long expected) throws InterruptedException {
+        long last = 0;
+        long quietSince = System.currentTimeMillis();
+        while (collector.firstOutputs() < expected && System.currentTimeMillis() - quietSince < 20_000) {
+            Thread.sleep(200);
+            if (collector.firstOutputs() != last) {
+                last = collector.firstOutputs();
+                quietSince = System.currentTimeMillis();
+            }
+        }
     }
 
     static final class Drain {
