@@ -268,40 +268,34 @@ public final class PipelineBenchmark {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.ACKS_CONFIG, "1"));
     }
 
-    private Loaded produceBacklog(Topics topics, int actions, int conversations) {
-        DemoTraffic traffic = new DemoTraffic(kafka.bootstrapServers(), topics, 1, conversations, true, 0.01, 0.02, 7);
-        long records = 0;
-        long malformed = 0;
-        long redeliveries = 0;
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            for (int i = 0; i < actions; i++) {
-                DemoTraffic.Deliveries d = traffic.next(System.currentTimeMillis());
-                d.records().forEach(producer::send);
-                records += d.records().size();
-                malformed += d.malformed() ? 1 : 0;
-                redeliveries += d.redelivered() ? 1 : 0;
-            }
-        }
-        return new Loaded(records, actions, malformed, redeliveries);
+    private Loaded produceBacklog(Topics topics, int actions, int conversations) throws InterruptedException {
+        return produce(topics, conversations, actions, 0, 7);
     }
 
     private Loaded produceOpenLoop(Topics topics, int conversations, double rate, int seconds) throws InterruptedException {
-        DemoTraffic traffic = new DemoTraffic(kafka.bootstrapServers(), topics, rate, conversations, true, 0.01, 0.02, 11);
+        return produce(topics, conversations, (long) (rate * seconds), rate, 11);
+    }
+
+    /** Writes {@code actions} user actions, paced at {@code rate} per second, or as fast as possible when 0. */
+    private Loaded produce(Topics topics, int conversations, long actions, double rate, long seed) throws InterruptedException {
+        DemoTraffic traffic = new DemoTraffic(kafka.bootstrapServers(), topics, Math.max(rate, 1), conversations, true, 0.01, 0.02, seed);
         long records = 0;
         long malformed = 0;
         long redeliveries = 0;
-        long actions = (long) (rate * seconds);
         long start = System.nanoTime();
         long startMs = System.currentTimeMillis();
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (long i = 0; i < actions; i++) {
-                long due = start + (long) (i * 1e9 / rate);
-                long wait = due - System.nanoTime();
-                if (wait > 1_000_000) {
-                    Thread.sleep(wait / 1_000_000);
+                long receivedAt = System.currentTimeMillis();
+                if (rate > 0) {
+                    long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
+                    if (wait > 1_000_000) {
+                        Thread.sleep(wait / 1_000_000);
+                    }
+                    // The scheduled time, not the actual one: a stalled sender cannot hide latency.
+                    receivedAt = startMs + (long) (i * 1000 / rate);
                 }
-                // The scheduled time, not the actual one: a stalled sender cannot hide latency.
-                DemoTraffic.Deliveries d = traffic.next(startMs + (long) (i * 1000 / rate));
+                DemoTraffic.Deliveries d = traffic.next(receivedAt);
                 d.records().forEach(producer::send);
                 records += d.records().size();
                 malformed += d.malformed() ? 1 : 0;
