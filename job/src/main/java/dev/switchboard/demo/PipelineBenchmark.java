@@ -61,20 +61,75 @@ import java.util.regex.Pattern;
  * Run: {@code bin/bench pipeline [--quick]}.
  */
 public final class PipelineBenchmark {
+    static final List<String> SCENARIOS = List.of("bare", "alo", "eo", "many", "open", "spike", "tail", "open-eo");
+
     private final EmbeddedKafka kafka;
-    private final boolean quick;
-    private final List<String[]> rows = new ArrayList<>();
+    private final Options options;
     private int run;
 
-    private PipelineBenchmark(EmbeddedKafka kafka, boolean quick) {
+    private PipelineBenchmark(EmbeddedKafka kafka, Options options) {
         this.kafka = kafka;
-        this.quick = quick;
+        this.options = options;
+    }
+
+    /** Command-line options; sizes default to the quick or the full run. */
+    record Options(boolean quick, int warmUp, Set<String> scenarios, int backlog, int manyConversations, int manyBacklog,
+                   double openRate, List<String> jobArgs) {
+        static Options parse(String[] args) {
+            List<String> list = List.of(args);
+            boolean quick = list.contains("--quick");
+            Set<String> scenarios = new java.util.LinkedHashSet<>(SCENARIOS);
+            int backlog = quick ? 20_000 : 100_000;
+            int manyConversations = quick ? 20_000 : 1_000_000;
+            int manyBacklog = quick ? 40_000 : 1_200_000;
+            double openRate = 0;
+            int warmUp = quick ? 30_000 : 100_000;
+            List<String> jobArgs = new ArrayList<>();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--quick" -> { }
+                    case "--scenarios" -> {
+                        scenarios = new java.util.LinkedHashSet<>(List.of(value(args, ++i, a).split(",")));
+                        for (String s : scenarios) {
+                            if (!SCENARIOS.contains(s)) {
+                                throw new IllegalArgumentException("unknown scenario '" + s + "'; known: " + String.join(",", SCENARIOS));
+                            }
+                        }
+                    }
+                    case "--warm-up" -> warmUp = Integer.parseInt(value(args, ++i, a));
+                    case "--backlog" -> backlog = Integer.parseInt(value(args, ++i, a));
+                    case "--conversations" -> manyConversations = Integer.parseInt(value(args, ++i, a));
+                    case "--many-backlog" -> manyBacklog = Integer.parseInt(value(args, ++i, a));
+                    case "--open-rate" -> openRate = Double.parseDouble(value(args, ++i, a));
+                    case "--job-arg" -> jobArgs.addAll(List.of(value(args, ++i, a).split("=", 2)));
+                    default -> throw new IllegalArgumentException("unknown option '" + a + "'");
+                }
+            }
+            return new Options(quick, warmUp, scenarios, backlog, manyConversations, manyBacklog, openRate, jobArgs);
+        }
+
+        private static String value(String[] args, int i, String option) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[i];
+        }
     }
 
     public static void main(String[] args) throws Exception {
-        boolean quick = List.of(args).contains("--quick");
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench pipeline: " + e.getMessage());
+            System.err.println("usage: bin/bench pipeline [--quick] [--scenarios " + String.join(",", SCENARIOS)
+                    + "] [--warm-up ACTIONS] [--backlog N] [--conversations N] [--many-backlog N] [--open-rate R] [--job-arg --name=value]");
+            System.exit(2);
+            return;
+        }
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            new PipelineBenchmark(kafka, quick).runAll(String.join(" ", args));
+            new PipelineBenchmark(kafka, options).runAll(String.join(" ", args));
         }
         System.exit(0);
     }
@@ -88,19 +143,40 @@ public final class PipelineBenchmark {
     }
 
     private void runAll(String args) throws Exception {
-        int backlog = quick ? 20_000 : 100_000;
-        int manyConversations = quick ? 20_000 : 1_000_000;
-        int manyBacklog = quick ? 40_000 : 1_200_000;
-
-        double inference = inferenceCeiling(quick ? 2 : 5);
-        Result bare = bare(backlog);
-        Result alo = switchboard("steady backlog, 1k conversations, at-least-once", backlog, 1_000, "at-least-once", 0, 0);
-        Result eo = switchboard("steady backlog, 1k conversations, exactly-once", backlog, 1_000, "exactly-once", 0, 0);
-        Result many = switchboard(String.format(Locale.ROOT, "steady backlog, %,d conversations, at-least-once", manyConversations),
-                manyBacklog, manyConversations, "at-least-once", 0, 0);
-        double half = alo.throughput() / 2;
-        Result open = switchboard(String.format(Locale.ROOT, "open loop at %.0f/s (half of sustained), at-least-once", half),
-                0, 1_000, "at-least-once", half, quick ? 20 : 60);
+        Set<String> want = options.scenarios();
+        List<Result> results = new ArrayList<>();
+        double inference = inferenceCeiling(options.quick() ? 2 : 5);
+        warmUp();
+        Result bare = want.contains("bare") ? bare(options.backlog()) : null;
+        Result alo = want.contains("alo") ? backlog("steady backlog, 1k conversations, at-least-once", options.backlog(), 1_000,
+                "at-least-once") : null;
+        Result eo = want.contains("eo") ? backlog("steady backlog, 1k conversations, exactly-once", options.backlog(), 1_000,
+                "exactly-once") : null;
+        Result many = want.contains("many") ? backlog(String.format(Locale.ROOT, "steady backlog, %,d conversations, at-least-once",
+                options.manyConversations()), options.manyBacklog(), options.manyConversations(), "at-least-once") : null;
+        double sustained = options.openRate() > 0 ? options.openRate() * 2 : alo != null ? alo.throughput() : 2_000;
+        double half = sustained / 2;
+        int seconds = options.quick() ? 20 : 60;
+        Result open = want.contains("open") ? openLoop(String.format(Locale.ROOT,
+                "open loop at %.0f/s (half of sustained), at-least-once", half), "at-least-once",
+                Schedule.steady(half, seconds), List.of()) : null;
+        Result openEo = want.contains("open-eo") ? openLoop(String.format(Locale.ROOT,
+                "open loop at %.0f/s, exactly-once (replies visible per checkpoint, every 2 s)", half), "exactly-once",
+                Schedule.steady(half, seconds), List.of()) : null;
+        double peak = sustained * 0.8;
+        Result spike = want.contains("spike") ? openLoop(String.format(Locale.ROOT,
+                "spike: idle, then 0 → %.0f/s (0.8 × sustained) within 3 s, held %d s, at-least-once", peak, seconds / 2),
+                "at-least-once", Schedule.spike(peak, 3, seconds / 2), List.of()) : null;
+        Result tail = want.contains("tail") ? openLoop(String.format(Locale.ROOT,
+                "long tail: open loop at %.0f/s, 10 %% of inferences delayed 1.2 s, at-least-once", half), "at-least-once",
+                Schedule.steady(half, seconds), List.of("--inference-injected-delay-share", "0.1",
+                        "--inference-injected-delay", "1200ms")) : null;
+        for (Result r : java.util.Arrays.asList(bare, alo, eo, many, open, openEo, spike, tail)) {
+            if (r != null) {
+                results.add(r);
+            }
+        }
+        double ceiling = bare != null ? bare.throughput() : Double.NaN;
 
         System.out.println();
         System.out.printf(Locale.ROOT, "bin/bench pipeline %s — %s, %d cores, %s%n", args, LocalDate.now(),
@@ -108,24 +184,62 @@ public final class PipelineBenchmark {
         System.out.printf(Locale.ROOT, "ceiling 2, raw inference (batch 64, 1 thread): %,.0f messages/s%n%n", inference);
         System.out.println("| scenario | inputs | throughput (inputs/s) | ÷ bare ceiling | p50 ms | p99 ms | p99.9 ms | answered | dead-lettered | deduplicated | lost | duplicate replies |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
-        for (Result r : List.of(bare, alo, eo, many, open)) {
+        for (Result r : results) {
             boolean latency = r.latency().getTotalCount() > 0;
             System.out.printf(Locale.ROOT, "| %s | %,d | %,.0f | %.2f | %s | %s | %s | %,d | %,d | %,d | %,d | %,d |%n",
-                    r.name(), r.inputs(), r.throughput(), r.throughput() / bare.throughput(),
+                    r.name(), r.inputs(), r.throughput(), r.throughput() / ceiling,
                     latency ? ms(r.latency(), 50) : "–", latency ? ms(r.latency(), 99) : "–", latency ? ms(r.latency(), 99.9) : "–",
                     r.answered(), r.deadLettered(), r.deduplicated(), r.lost(), r.duplicateReplies());
         }
-        System.out.printf(Locale.ROOT, "%nratios: at-least-once ÷ bare %.2f (goal ≥ 0.50); exactly-once ÷ bare %.2f; "
-                        + "%,d conversations ÷ 1k %.2f (goal ≥ 0.70); open-loop p99 %s ms at half the sustained rate (goal ≤ 50)%n",
-                alo.throughput() / bare.throughput(), eo.throughput() / bare.throughput(), manyConversations,
-                many.throughput() / alo.throughput(), ms(open.latency(), 99));
-        Path svg = Path.of("bench-results", "pipeline-" + LocalDate.now() + (quick ? "-quick" : "") + ".svg");
+        System.out.println();
+        if (alo != null) {
+            System.out.printf(Locale.ROOT, "at-least-once ÷ bare %.2f (goal ≥ 0.50)%n", alo.throughput() / ceiling);
+        }
+        if (eo != null) {
+            System.out.printf(Locale.ROOT, "exactly-once ÷ bare %.2f%n", eo.throughput() / ceiling);
+        }
+        if (many != null && alo != null) {
+            System.out.printf(Locale.ROOT, "%,d conversations ÷ 1k %.2f (goal ≥ 0.70)%n", options.manyConversations(),
+                    many.throughput() / alo.throughput());
+        }
+        if (open != null) {
+            System.out.printf(Locale.ROOT, "open-loop p99 %s ms at %.0f/s (goal ≤ 50 at half the sustained rate)%n", ms(open.latency(), 99), half);
+        }
+        if (tail != null) {
+            Histogram h = tail.latency();
+            double over = 100.0 * h.getCountBetweenValues(1_000, h.getMaxValue()) / Math.max(1, h.getTotalCount());
+            System.out.printf(Locale.ROOT, "long tail: %.1f %% of replies took over 1 s (10 %% of inferences delayed, plus the later "
+                    + "messages of their sessions, which wait to keep order); p50 %s ms, p80 %s ms, p85 %s ms%s%n",
+                    over, ms(h, 50), ms(h, 80), ms(h, 85), open == null ? "" : String.format(Locale.ROOT,
+                            " (steady open loop: p50 %s ms, p80 %s ms, p85 %s ms)", ms(open.latency(), 50), ms(open.latency(), 80),
+                            ms(open.latency(), 85)));
+        }
+        Path svg = Path.of("bench-results", "pipeline-" + LocalDate.now() + (options.quick() ? "-quick" : "") + ".svg");
         Files.createDirectories(svg.getParent());
-        Files.writeString(svg, Chart.svg(List.of(bare, alo, eo, many, open), bare.throughput()));
+        Files.writeString(svg, Chart.svg(results, ceiling));
         System.out.println("chart: " + svg);
-        boolean lostAny = List.of(alo, eo, many, open).stream().anyMatch(r -> r.lost() > 0);
-        if (lostAny) {
+        if (results.stream().anyMatch(r -> r.lost() > 0)) {
             System.out.println("LOST MESSAGES: see the table");
+        }
+    }
+
+    /**
+     * A job that runs for days runs compiled code, while a fresh JVM holding a broker, a mini-cluster and
+     * the job spends a third of the two cores in the JIT compilers for minutes. Unmeasured runs first,
+     * until the compilers use under 10 % of one core during a run (at most 6 rounds).
+     */
+    private void warmUp() throws Exception {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        for (int round = 1; round <= 6 && options.warmUp() > 0; round++) {
+            long compileMs = jit.getTotalCompilationTime();
+            long start = System.currentTimeMillis();
+            backlog("warm-up " + round + " (not measured)", options.warmUp(), 1_000, "at-least-once");
+            bare(options.warmUp());
+            double jitShare = (jit.getTotalCompilationTime() - compileMs) / (double) (System.currentTimeMillis() - start);
+            System.out.printf(Locale.ROOT, "warm-up %d: JIT compilers busy %.2f of a core%n", round, jitShare);
+            if (jitShare < 0.10) {
+                break;
+            }
         }
     }
 
@@ -161,16 +275,16 @@ public final class PipelineBenchmark {
     private Result bare(int backlog) throws Exception {
         Topics topics = new Topics("bench" + (++run) + ".");
         createTopics(topics);
-        Loaded loaded = produceBacklog(topics, backlog, 1_000);
-        JobConfig config = config(topics, "at-least-once");
+        Loaded loaded = produce(topics, 1_000, backlog, null, 7);
+        JobConfig config = config(topics, "at-least-once", List.of());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(SwitchboardJob.jobConfiguration(config));
         env.setParallelism(2);
-        String passthrough = topics.prefix() + "passthrough";
+        // Each record to its platform's outbound topic: the same topics and partitions Switchboard writes.
         env.fromSource(ChatKafka.source(config.kafka(), topics), WatermarkStrategy.noWatermarks(), "source")
                 .keyBy(new RecordKey())
-                .map(new Forward(passthrough))
+                .map(new Forward(topics.prefix()))
                 .sinkTo(ChatKafka.sink(config.kafka(), "passthrough"));
-        Drain drain = drain(Pattern.compile(Pattern.quote(passthrough)), loaded.records, env, "bare");
+        Drain drain = drain(outputs(topics), loaded.records, env, "bare", false);
         return new Result("ceiling 1: bare keyBy job, at-least-once", loaded.records, drain.throughput, new Histogram(3),
                 drain.outputs, 0, 0, loaded.records, drain.outputs, 0);
     }
@@ -182,58 +296,87 @@ public final class PipelineBenchmark {
         }
     }
 
+    /** {@code <prefix>in.<platform>} → {@code <prefix>out.<platform>}, record unchanged. */
     static final class Forward implements MapFunction<InboundRecord, OutboundRecord> {
-        private final String topic;
+        private final String prefix;
 
-        Forward(String topic) {
-            this.topic = topic;
+        Forward(String prefix) {
+            this.prefix = prefix;
         }
 
         @Override
         public OutboundRecord map(InboundRecord r) {
-            return new OutboundRecord(topic, r.key(), r.value(), r.headers());
+            String platform = r.topic().substring(prefix.length() + "in.".length());
+            return new OutboundRecord(prefix + "out." + platform, r.key(), r.value(), r.headers());
         }
+    }
+
+    private static Pattern outputs(Topics topics) {
+        return Pattern.compile(Pattern.quote(topics.prefix()) + "(out\\..*|dlq)");
     }
 
     // --- Switchboard -------------------------------------------------------------------------------
 
-    private Result switchboard(String name, int backlog, int conversations, String guarantee, double rate, int seconds)
-            throws Exception {
+    /** Switchboard draining a backlog produced before it starts: sustained throughput. */
+    private Result backlog(String name, int actions, int conversations, String guarantee) throws Exception {
         Topics topics = new Topics("bench" + (++run) + ".");
         createTopics(topics);
-        JobConfig config = config(topics, guarantee);
+        JobConfig config = config(topics, guarantee, List.of());
         StreamExecutionEnvironment env = SwitchboardJob.build(StreamExecutionEnvironment.getExecutionEnvironment(
                 SwitchboardJob.jobConfiguration(config)), config);
-        Pattern outputs = Pattern.compile(Pattern.quote(topics.prefix()) + "(out\\..*|dlq)");
-        if (rate <= 0) {
-            Loaded loaded = produceBacklog(topics, backlog, conversations);
-            Drain drain = drain(outputs, loaded.expectedOutputs(), env, name);
-            return drain.result(name, loaded);
-        }
-        // Open loop: the generator runs at its schedule whatever the job does.
+        Loaded loaded = produce(topics, conversations, actions, null, 7);
+        Drain drain = drain(outputs(topics), loaded.expectedOutputs(), env, name, guarantee.equals("exactly-once"));
+        return drain.result(name, loaded);
+    }
+
+    /** Switchboard running while the generator sends on its schedule, whatever the job does. */
+    private Result openLoop(String name, String guarantee, Schedule schedule, List<String> jobArgs) throws Exception {
+        Topics topics = new Topics("bench" + (++run) + ".");
+        createTopics(topics);
+        JobConfig config = config(topics, guarantee, jobArgs);
+        StreamExecutionEnvironment env = SwitchboardJob.build(StreamExecutionEnvironment.getExecutionEnvironment(
+                SwitchboardJob.jobConfiguration(config)), config);
         JobClient job = env.executeAsync(name);
-        Collector collector = new Collector(outputs, guarantee.equals("exactly-once"));
+        Collector collector = new Collector(outputs(topics), guarantee.equals("exactly-once"));
         Thread reader = new Thread(collector, "bench-reader");
         reader.start();
-        Thread.sleep(5_000); // the job's start, not measured
-        Loaded loaded = produceOpenLoop(topics, conversations, rate, seconds);
+        Thread.sleep(5_000); // the job's start, not measured; the job is idle until the schedule begins
+        Loaded loaded = produce(topics, 1_000, schedule.actions(), schedule, 11);
         awaitOutputs(collector, loaded.expectedOutputs());
         Thread.sleep(2_000);
         collector.stop();
         reader.join();
         job.cancel().get();
-        Result r = collector.result(name, loaded, loaded.records / (double) seconds);
-        return r;
+        System.out.printf(Locale.ROOT, "%s: %,d answered, p50 %s ms, p99 %s ms%n", name, collector.answered.size(),
+                ms(collector.latency, 50), ms(collector.latency, 99));
+        return collector.result(name, loaded, loaded.records / schedule.seconds());
     }
 
-    private JobConfig config(Topics topics, String guarantee) {
-        return JobConfig.parse(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", topics.prefix(),
+    /** When each generated action is due, in seconds from the start. */
+    record Schedule(long actions, double seconds, java.util.function.LongToDoubleFunction at) {
+        static Schedule steady(double rate, int seconds) {
+            return new Schedule((long) (rate * seconds), seconds, i -> i / rate);
+        }
+
+        /** The rate climbs linearly from 0 to {@code peak} within {@code rampSeconds}, then holds. */
+        static Schedule spike(double peak, double rampSeconds, int holdSeconds) {
+            double rampActions = peak * rampSeconds / 2; // the area under the ramp
+            return new Schedule((long) (rampActions + peak * holdSeconds), rampSeconds + holdSeconds,
+                    i -> i < rampActions ? Math.sqrt(2 * i * rampSeconds / peak) : rampSeconds + (i - rampActions) / peak);
+        }
+    }
+
+    private JobConfig config(Topics topics, String guarantee, List<String> extra) {
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", topics.prefix(),
                 "--group-id", topics.prefix() + "job", "--transactional-id-prefix", topics.prefix() + "tx",
                 "--delivery-guarantee", guarantee, "--parallelism", "2", "--checkpoint-interval", "2s",
                 "--checkpoint-dir", Path.of(System.getProperty("java.io.tmpdir"), "switchboard-bench", topics.prefix()).toUri().toString(),
                 // Handoffs do not silence the bot here (0 ms: handed off until 'now', never after), so every valid
                 // message has a reply to account for.
                 "--handoff-duration", "0ms", "--partition-discovery-interval", "2s"));
+        args.addAll(extra);
+        args.addAll(options.jobArgs());
+        return JobConfig.parse(args);
     }
 
     private void createTopics(Topics topics) throws Exception {
@@ -241,7 +384,6 @@ public final class PipelineBenchmark {
         for (String t : topics.all(Platforms.SUPPORTED)) {
             list.add(new NewTopic(t, 2, (short) 1).configs(Map.of("message.timestamp.type", "LogAppendTime")));
         }
-        list.add(new NewTopic(topics.prefix() + "passthrough", 2, (short) 1).configs(Map.of("message.timestamp.type", "LogAppendTime")));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             admin.createTopics(list).all().get();
         }
@@ -268,17 +410,9 @@ public final class PipelineBenchmark {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.ACKS_CONFIG, "1"));
     }
 
-    private Loaded produceBacklog(Topics topics, int actions, int conversations) throws InterruptedException {
-        return produce(topics, conversations, actions, 0, 7);
-    }
-
-    private Loaded produceOpenLoop(Topics topics, int conversations, double rate, int seconds) throws InterruptedException {
-        return produce(topics, conversations, (long) (rate * seconds), rate, 11);
-    }
-
-    /** Writes {@code actions} user actions, paced at {@code rate} per second, or as fast as possible when 0. */
-    private Loaded produce(Topics topics, int conversations, long actions, double rate, long seed) throws InterruptedException {
-        DemoTraffic traffic = new DemoTraffic(kafka.bootstrapServers(), topics, Math.max(rate, 1), conversations, true, 0.01, 0.02, seed);
+    /** Writes the actions as fast as possible ({@code schedule} null) or each at its scheduled time. */
+    private Loaded produce(Topics topics, int conversations, long actions, Schedule schedule, long seed) throws InterruptedException {
+        DemoTraffic traffic = new DemoTraffic(kafka.bootstrapServers(), topics, 1_000, conversations, true, 0.01, 0.02, seed);
         long records = 0;
         long malformed = 0;
         long redeliveries = 0;
@@ -287,13 +421,14 @@ public final class PipelineBenchmark {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (long i = 0; i < actions; i++) {
                 long receivedAt = System.currentTimeMillis();
-                if (rate > 0) {
-                    long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
+                if (schedule != null) {
+                    double due = schedule.at().applyAsDouble(i);
+                    long wait = start + (long) (due * 1e9) - System.nanoTime();
                     if (wait > 1_000_000) {
                         Thread.sleep(wait / 1_000_000);
                     }
                     // The scheduled time, not the actual one: a stalled sender cannot hide latency.
-                    receivedAt = startMs + (long) (i * 1000 / rate);
+                    receivedAt = startMs + (long) (due * 1000);
                 }
                 DemoTraffic.Deliveries d = traffic.next(receivedAt);
                 d.records().forEach(producer::send);
@@ -306,8 +441,9 @@ public final class PipelineBenchmark {
     }
 
     /** Runs the job over a backlog until the expected outputs are there; throughput over the middle 80 %. */
-    private Drain drain(Pattern outputs, long expectedOutputs, StreamExecutionEnvironment env, String name) throws Exception {
-        Collector collector = new Collector(outputs, false);
+    private Drain drain(Pattern outputs, long expectedOutputs, StreamExecutionEnvironment env, String name, boolean readCommitted)
+            throws Exception {
+        Collector collector = new Collector(outputs, readCommitted);
         Thread reader = new Thread(collector, "bench-reader");
         reader.start();
         JobClient job = env.executeAsync(name);
@@ -403,7 +539,7 @@ public final class PipelineBenchmark {
                 return;
             }
             String source = header(r, Headers.SOURCE_MESSAGE_ID);
-            if (source == null) { // the bare job's passthrough
+            if (source == null) { // the bare job's records, forwarded as they came
                 arrivals.add(r.timestamp());
                 firstOutputs++;
                 return;

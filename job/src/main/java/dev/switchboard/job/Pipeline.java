@@ -21,13 +21,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.functions.async.AsyncRetryStrategy;
-import org.apache.flink.streaming.util.retryable.AsyncRetryStrategies;
 
-import java.io.Serializable;
-import java.util.Collection;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.function.Consumer;
 
 /**
@@ -35,7 +30,7 @@ import java.util.function.Consumer;
  * sink appliers (replies, dead letters, handoffs). Tests drive it with bounded in-memory sources.
  *
  * <pre>
- * records ─ normalize ─┬─ keyBy(session) ─ understand (async, ordered, batched model) ─ dialogue ─┬─ format ─► replies
+ * records ─ normalize ─┬─ keyBy(session) ─ understand (async, ordered per session, batched model) ─ dialogue ─┬─ format ─► replies
  *                      └─► dead letters                                          └─ handoff-records ─► handoffs
  * </pre>
  */
@@ -48,12 +43,6 @@ public final class Pipeline {
             Consumer<DataStream<OutboundRecord>> deadLetters,
             Consumer<DataStream<OutboundRecord>> handoffs) {}
 
-    /** A full inference queue is transient: try twice more, 5 ms apart, before the rules answer. */
-    static final AsyncRetryStrategy<UnderstoodMessage> RETRY_WHEN_OVERLOADED =
-            new AsyncRetryStrategies.FixedDelayRetryStrategyBuilder<UnderstoodMessage>(2, 5L)
-                    .ifResult((Predicate<Collection<UnderstoodMessage>> & Serializable) UnderstandFunction::overloaded)
-                    .build();
-
     public static void define(DataStream<InboundRecord> records, JobConfig config, Sinks sinks) {
         SingleOutputStreamOperator<InboundMessage> messages = records
                 .process(new NormalizeFunction(config.topics(), config.defaultBotId(), config.bots(),
@@ -61,12 +50,13 @@ public final class Pipeline {
                 .uid(OperatorIds.NORMALIZE)
                 .name("normalize");
 
-        // Keying before the async step keeps a session on one subtask, and orderedWait keeps its order
-        // through the understand step, so the dialogue step needs no second shuffle.
+        // Keying before the async step keeps a session on one subtask, so the dialogue step needs no second
+        // shuffle. Unordered emission with per-session release in the function: a session keeps its order
+        // and a slow classification holds back only its own session (orderedWait would hold the subtask).
         KeyedStream<InboundMessage, String> bySession = messages.keyBy(new SessionKeySelector());
-        DataStream<UnderstoodMessage> understood = AsyncDataStream.orderedWaitWithRetry(
+        DataStream<UnderstoodMessage> understood = AsyncDataStream.unorderedWait(
                         bySession, new UnderstandFunction(config.inference()), config.understandTimeout().toMillis(),
-                        TimeUnit.MILLISECONDS, config.understandCapacity(), RETRY_WHEN_OVERLOADED)
+                        TimeUnit.MILLISECONDS, config.understandCapacity())
                 .uid(OperatorIds.UNDERSTAND)
                 .name("understand");
 

@@ -73,6 +73,10 @@ public final class SwitchboardJob {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir());
         }
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        // Every function takes immutable records or state it owns and keeps no reference to its input
+        // (the async understand operator copies its in-flight inputs itself when reuse is on), so chained
+        // operators may hand records over without a serializer copy at each link.
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
         // Someone is waiting for each reply: ship network buffers after at most this long instead of
         // Flink's default 100 ms.
         conf.set(ExecutionOptions.BUFFER_TIMEOUT, config.bufferTimeout());

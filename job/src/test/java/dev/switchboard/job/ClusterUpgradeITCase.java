@@ -41,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A savepoint upgrade on the real standalone cluster ({@code bin/cluster}: a JobManager and a
  * TaskManager in their own JVMs), the way users do it. Version 1 is the previous release: this job's
  * jar with the previous {@code DialogueState} (no {@code startedAt}) and the previous topology (no
- * {@code handoff-records} operator, no handoff sink), compiled from {@code src/test/previous-release}.
+ * {@code handoff-records} operator, no handoff sink, the understand step in ordered async mode with
+ * Flink's retry strategy), compiled from {@code src/test/previous-release}.
  * It is submitted through the REST API, two conversations are driven into the order-number flow, it is
  * stopped with a savepoint, and the current jar is submitted from that savepoint: both conversations
  * complete, the new field is filled, and the new operators work (a handoff record is written).

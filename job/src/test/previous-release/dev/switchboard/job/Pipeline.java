@@ -53,7 +53,10 @@ public final class Pipeline {
     /** A full inference queue is transient: try twice more, 5 ms apart, before the rules answer. */
     static final AsyncRetryStrategy<UnderstoodMessage> RETRY_WHEN_OVERLOADED =
             new AsyncRetryStrategies.FixedDelayRetryStrategyBuilder<UnderstoodMessage>(2, 5L)
-                    .ifResult((Predicate<Collection<UnderstoodMessage>> & Serializable) UnderstandFunction::overloaded)
+                    // The previous release's predicate (UnderstandFunction.overloaded, since removed: the function
+                    // retries itself now), inlined so this source compiles against the current jar.
+                    .ifResult((Predicate<Collection<UnderstoodMessage>> & Serializable) results -> results != null
+                            && results.stream().anyMatch(r -> UnderstandFunction.FALLBACK_OVERLOADED.equals(r.understanding().source())))
                     .build();
 
     public static void define(DataStream<InboundRecord> records, JobConfig config, Sinks sinks) {

@@ -15,21 +15,30 @@ import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.apache.flink.util.function.SerializableSupplier;
 
-import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The understand step: classifies each message's text without blocking the operator thread (run by
- * {@code AsyncDataStream.orderedWait} after {@code keyBy(session)}, so each session keeps its order).
- * By default the classifier is the TaskManager's shared {@link InferenceService} over the intent model.
+ * The understand step: classifies each message's text without blocking the operator thread. By default
+ * the classifier is the TaskManager's shared {@link InferenceService} over the intent model.
+ *
+ * <p>Order: run by {@code AsyncDataStream.unorderedWait} after {@code keyBy(session)}, and releases
+ * each result only once the previous message of the same session has been released. A session keeps
+ * its order, while a slow classification holds back only its own session's later messages, not every
+ * message behind it on the subtask (which is what {@code orderedWait} would do).
  *
  * <p>The keyword rules stay beside the model: a message whose classification fails, times out,
- * finds the inference queue full or comes back below the confidence threshold is understood by the rules (counted, marked in
- * {@link Understanding#source()}); the rules always decide urgency. An overloaded result is retried
- * by the operator's retry strategy first ({@link #overloaded}).
+ * finds the inference queue full (after {@value #OVERLOAD_RETRIES} retries {@value #OVERLOAD_RETRY_MILLIS} ms
+ * apart) or comes back below the confidence threshold is understood by the rules (counted, marked in
+ * {@link Understanding#source()}); the rules always decide urgency.
  */
 public class UnderstandFunction extends RichAsyncFunction<InboundMessage, UnderstoodMessage> {
     private static final long serialVersionUID = 1L;
@@ -38,6 +47,9 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     public static final String FALLBACK_ERROR = "rules-fallback:error";
     public static final String FALLBACK_OVERLOADED = "rules-fallback:overloaded";
     public static final String FALLBACK_LOW_CONFIDENCE = "rules-fallback:low-confidence";
+    /** A full inference queue is transient: try this many more times, this far apart, before the rules answer. */
+    public static final int OVERLOAD_RETRIES = 2;
+    public static final long OVERLOAD_RETRY_MILLIS = 5;
     /** Flink's external resource name for GPUs (the GPU plugin). */
     public static final String GPU_RESOURCE = "gpu";
 
@@ -51,6 +63,10 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     private transient Counter timeouts;
     private transient Counter overloaded;
     private transient Counter lowConfidence;
+    /** Per session, the release of its latest message in flight. */
+    private transient Map<String, CompletableFuture<Void>> sessionTails;
+    /** The release of each message in flight, by identity (the operator passes the same object to timeout). */
+    private transient Map<InboundMessage, CompletableFuture<Void>> releases;
 
     /** Production: the shared inference service with these settings (or the rules alone). */
     public UnderstandFunction(InferenceSettings settings) {
@@ -69,14 +85,11 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         return new UnderstandFunction(InferenceSettings.RULES_ONLY);
     }
 
-    /** Retry predicate: the inference queue was full, so a later attempt may reach the model. */
-    public static boolean overloaded(Collection<UnderstoodMessage> results) {
-        return results != null && results.stream().anyMatch(r -> FALLBACK_OVERLOADED.equals(r.understanding().source()));
-    }
-
     @Override
     public void open(OpenContext openContext) {
         rules = new KeywordIntentRules();
+        sessionTails = new ConcurrentHashMap<>();
+        releases = Collections.synchronizedMap(new IdentityHashMap<>());
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("switchboard");
         fallbacks = group.counter("understandFallbacks");
         timeouts = group.counter("understandTimeouts");
@@ -126,32 +139,65 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     @Override
     public void asyncInvoke(InboundMessage input, ResultFuture<UnderstoodMessage> resultFuture) {
         String text = input.message().text();
-        if (text == null || text.isBlank() || classifier == rules) {
-            resultFuture.complete(List.of(new UnderstoodMessage(input, rules.understand(text))));
-            return;
-        }
-        classifier.classify(text).whenComplete((understanding, error) -> {
-            Understanding result;
-            if (error != null || understanding == null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                if (cause instanceof RejectedExecutionException) {
-                    overloaded.inc();
-                    result = rules.understand(text).withSource(FALLBACK_OVERLOADED);
-                } else {
-                    fallbacks.inc();
-                    result = rules.understand(text).withSource(FALLBACK_ERROR);
-                }
-            } else if (understanding.confidence() < settings.minConfidence()) {
-                // The model is unsure (a near-uniform distribution): the rules know at least their keywords.
-                lowConfidence.inc();
-                result = rules.understand(text).withSource(FALLBACK_LOW_CONFIDENCE);
-            } else {
-                boolean urgent = understanding.urgent() || KeywordIntentRules.isUrgent(text);
-                result = new Understanding(understanding.intent(), understanding.confidence(), urgent,
-                        understanding.language(), understanding.source());
-            }
-            resultFuture.complete(List.of(new UnderstoodMessage(input, result)));
+        CompletableFuture<Understanding> understood = text == null || text.isBlank() || classifier == rules
+                ? CompletableFuture.completedFuture(rules.understand(text))
+                : attempt(text, OVERLOAD_RETRIES).handle((understanding, error) -> decide(text, understanding, error));
+
+        // Release after the session's previous message: the operator emits in completion order.
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        CompletableFuture<Void> previous = sessionTails.put(input.sessionKey(), release);
+        releases.put(input, release);
+        CompletableFuture<?> ready = previous == null ? understood : CompletableFuture.allOf(understood, previous);
+        ready.whenComplete((ignored, error) -> {
+            resultFuture.complete(List.of(new UnderstoodMessage(input, understood.join())));
+            release(input, release);
         });
+    }
+
+    private void release(InboundMessage input, CompletableFuture<Void> release) {
+        releases.remove(input);
+        sessionTails.remove(input.sessionKey(), release);
+        release.complete(null);
+    }
+
+    /** One classification, retried a few milliseconds later while the inference queue is full. */
+    private CompletableFuture<Understanding> attempt(String text, int retriesLeft) {
+        CompletableFuture<Understanding> first = classifier.classify(text);
+        if (retriesLeft == 0) {
+            return first;
+        }
+        return first.handle((understanding, error) -> {
+            if (error != null && cause(error) instanceof RejectedExecutionException) {
+                return CompletableFuture.runAsync(() -> { },
+                                CompletableFuture.delayedExecutor(OVERLOAD_RETRY_MILLIS, TimeUnit.MILLISECONDS))
+                        .thenCompose(ignored -> attempt(text, retriesLeft - 1));
+            }
+            return error == null ? CompletableFuture.completedFuture(understanding)
+                    : CompletableFuture.<Understanding>failedFuture(error);
+        }).thenCompose(f -> f);
+    }
+
+    private Understanding decide(String text, Understanding understanding, Throwable error) {
+        if (error != null || understanding == null) {
+            if (cause(error) instanceof RejectedExecutionException) {
+                overloaded.inc();
+                return rules.understand(text).withSource(FALLBACK_OVERLOADED);
+            }
+            fallbacks.inc();
+            return rules.understand(text).withSource(FALLBACK_ERROR);
+        }
+        if (understanding.confidence() < settings.minConfidence()) {
+            // The model is unsure (a near-uniform distribution): the rules know at least their keywords.
+            lowConfidence.inc();
+            return rules.understand(text).withSource(FALLBACK_LOW_CONFIDENCE);
+        }
+        boolean urgent = understanding.urgent() || KeywordIntentRules.isUrgent(text);
+        return new Understanding(understanding.intent(), understanding.confidence(), urgent,
+                understanding.language(), understanding.source());
+    }
+
+    private static Throwable cause(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     @Override
@@ -159,5 +205,9 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         timeouts.inc();
         resultFuture.complete(List.of(new UnderstoodMessage(input,
                 rules.understand(input.message().text()).withSource(FALLBACK_TIMEOUT))));
+        CompletableFuture<Void> release = releases.get(input);
+        if (release != null) {
+            release(input, release);
+        }
     }
 }

@@ -33,7 +33,7 @@ public final class InferenceService implements IntentClassifier {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceService.class);
 
     private record Key(String modelPath, Integer gpuIndex, int maxBatch, long maxDelayNanos, int queueCapacity,
-                       int workers) {}
+                       int workers, double injectedDelayShare, long injectedDelayNanos) {}
 
     private static final Map<Key, InferenceService> SHARED = new HashMap<>();
 
@@ -51,6 +51,8 @@ public final class InferenceService implements IntentClassifier {
     private final DescriptiveStatisticsHistogram queueWaitMicros = new DescriptiveStatisticsHistogram(1000);
     private final DescriptiveStatisticsHistogram inferenceMicros = new DescriptiveStatisticsHistogram(1000);
     private final AtomicLong batches = new AtomicLong();
+    /** Holds back injected-delay results; null unless the settings inject delays. */
+    private final java.util.concurrent.ScheduledExecutorService delayer;
 
     private InferenceService(Key key, IntentModel model) {
         this.key = key;
@@ -61,6 +63,11 @@ public final class InferenceService implements IntentClassifier {
             worker.setDaemon(true);
             workers.add(worker);
         }
+        delayer = key.injectedDelayShare() > 0 ? java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "switchboard-inference-injected-delay");
+            t.setDaemon(true);
+            return t;
+        }) : null;
     }
 
     /**
@@ -71,7 +78,7 @@ public final class InferenceService implements IntentClassifier {
      */
     public static synchronized InferenceService acquire(InferenceSettings settings, Integer gpuIndex) {
         Key key = new Key(settings.modelPath(), gpuIndex, settings.maxBatch(), settings.maxDelay().toNanos(),
-                settings.queueCapacity(), settings.workers());
+                settings.queueCapacity(), settings.workers(), settings.injectedDelayShare(), settings.injectedDelay().toNanos());
         InferenceService service = SHARED.get(key);
         if (service == null) {
             IntentModel model = IntentModel.load(settings.modelPath(), gpuIndex);
@@ -79,6 +86,10 @@ public final class InferenceService implements IntentClassifier {
                     model.name(), model.labels().size(), model.provider().describe(), settings.maxBatch(),
                     settings.maxDelay().toNanos() / 1000, settings.workers());
             service = new InferenceService(key, model);
+            if (settings.injectedDelayShare() > 0) {
+                LOG.warn("Fault injection on: {} of the model's results are held back {} ms", settings.injectedDelayShare(),
+                        settings.injectedDelay().toMillis());
+            }
             service.workers.forEach(Thread::start);
             SHARED.put(key, service);
         }
@@ -105,6 +116,9 @@ public final class InferenceService implements IntentClassifier {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (delayer != null) {
+            delayer.shutdownNow();
         }
         Request r;
         while ((r = queue.poll()) != null) {
@@ -206,7 +220,12 @@ public final class InferenceService implements IntentClassifier {
             float[] p = probabilities[i];
             int best = IntentModel.argmax(p);
             Request r = batch.get(i);
-            r.result().complete(new Understanding(labels.get(best), p[best], false, r.language(), model.name()));
+            Understanding understanding = new Understanding(labels.get(best), p[best], false, r.language(), model.name());
+            if (delayer != null && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < key.injectedDelayShare()) {
+                delayer.schedule(() -> r.result().complete(understanding), key.injectedDelayNanos(), TimeUnit.NANOSECONDS);
+            } else {
+                r.result().complete(understanding);
+            }
         }
     }
 

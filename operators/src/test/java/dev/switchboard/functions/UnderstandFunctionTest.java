@@ -17,7 +17,10 @@ import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The understand step in an ordered async operator: ordering, failure fallback and timeout fallback. */
+/**
+ * The understand step in the unordered async operator the job uses: order kept within a session and
+ * only there, failure, overload and timeout fallbacks.
+ */
 class UnderstandFunctionTest {
 
     /** Answers "order_status" for everything, completing in reverse order of arrival; fails on "boom". */
@@ -41,7 +44,7 @@ class UnderstandFunctionTest {
     private static List<UnderstoodMessage> run(AsyncFunction<InboundMessage, UnderstoodMessage> fn, long timeoutMs,
             List<InboundMessage> in, Runnable beforeDrain) throws Exception {
         try (OneInputStreamOperatorTestHarness<InboundMessage, UnderstoodMessage> harness = new OneInputStreamOperatorTestHarness<>(
-                new AsyncWaitOperatorFactory<>(fn, timeoutMs, 10, AsyncDataStream.OutputMode.ORDERED),
+                new AsyncWaitOperatorFactory<>(fn, timeoutMs, 10, AsyncDataStream.OutputMode.UNORDERED),
                 TypeInformation.of(InboundMessage.class).createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()))) {
             harness.open();
             synchronized (harness.getCheckpointLock()) {
@@ -86,6 +89,95 @@ class UnderstandFunctionTest {
         assertThat(out.get(1).understanding().intent()).isEqualTo("thanks");
         // The rules stay the urgency detector beside the model.
         assertThat(out.get(2).understanding().urgent()).isTrue();
+    }
+
+    /** Completes each text's classification when the test says so; rejects "full" texts as an overloaded queue would. */
+    static final class ControlledClassifier implements IntentClassifier {
+        static final java.util.Map<String, CompletableFuture<Understanding>> PENDING = new java.util.concurrent.ConcurrentHashMap<>();
+        static final java.util.concurrent.atomic.AtomicInteger REJECTED = new java.util.concurrent.atomic.AtomicInteger();
+        static volatile int rejectFirst;
+
+        @Override
+        public CompletableFuture<Understanding> classify(String text) {
+            if (text.startsWith("full") && REJECTED.getAndIncrement() < rejectFirst) {
+                return CompletableFuture.failedFuture(new java.util.concurrent.RejectedExecutionException("queue full"));
+            }
+            if (text.startsWith("full")) {
+                return CompletableFuture.completedFuture(new Understanding("order_status", 0.9, false, "en", "model"));
+            }
+            return PENDING.computeIfAbsent(text, t -> new CompletableFuture<>());
+        }
+
+        static void answer(String text) {
+            PENDING.computeIfAbsent(text, t -> new CompletableFuture<>())
+                    .complete(new Understanding("order_status", 0.9, false, "en", "model"));
+        }
+    }
+
+    @Test
+    void aSlowClassificationHoldsBackOnlyItsOwnSession() throws Exception {
+        ControlledClassifier.PENDING.clear();
+        List<InboundMessage> in = List.of(
+                Messages.inbound("1", "a1", "slow one", "a1"),
+                Messages.inbound("1", "a2", "a second", "a2"),
+                Messages.inbound("2", "b1", "b first", "b1"),
+                Messages.inbound("2", "b2", "b second", "b2"));
+        List<UnderstoodMessage> out = run(new UnderstandFunction(ControlledClassifier::new), 10_000, in, () -> {
+            // Everything but the first message of session 1 is classified first, in reverse order.
+            ControlledClassifier.answer("b second");
+            ControlledClassifier.answer("b first");
+            ControlledClassifier.answer("a second");
+            ControlledClassifier.answer("slow one");
+        });
+        // Session 2 does not wait for session 1's slow classification; each session keeps its order.
+        assertThat(out).extracting(u -> u.inbound().message().messageId()).containsExactly("b1", "b2", "a1", "a2");
+        assertThat(out).allSatisfy(u -> assertThat(u.understanding().source()).isEqualTo("model"));
+    }
+
+    @Test
+    void aTimedOutMessageReleasesItsSessionsNextMessage() throws Exception {
+        ControlledClassifier.PENDING.clear();
+        List<InboundMessage> in = List.of(
+                Messages.inbound("1", "a1", "never answered, I want a refund", "a1"),
+                Messages.inbound("1", "a2", "a second", "a2"));
+        List<UnderstoodMessage> out = run(new UnderstandFunction(ControlledClassifier::new), 50, in,
+                () -> ControlledClassifier.answer("a second"));
+        assertThat(out).extracting(u -> u.inbound().message().messageId()).containsExactly("a1", "a2");
+        assertThat(out.get(0).understanding().source()).isEqualTo(UnderstandFunction.FALLBACK_TIMEOUT);
+    }
+
+    @Test
+    void aFullQueueIsRetriedBeforeTheRulesAnswer() throws Exception {
+        ControlledClassifier.REJECTED.set(0);
+        ControlledClassifier.rejectFirst = UnderstandFunction.OVERLOAD_RETRIES;
+        List<UnderstoodMessage> retried = run(new UnderstandFunction(ControlledClassifier::new), 10_000,
+                List.of(Messages.inbound("1", "1", "full, where is my order", "a")),
+                () -> awaitAttempts(UnderstandFunction.OVERLOAD_RETRIES + 1));
+        assertThat(retried).singleElement().satisfies(u -> assertThat(u.understanding().source()).isEqualTo("model"));
+        assertThat(ControlledClassifier.REJECTED.get()).isEqualTo(UnderstandFunction.OVERLOAD_RETRIES + 1);
+
+        ControlledClassifier.REJECTED.set(0);
+        ControlledClassifier.rejectFirst = UnderstandFunction.OVERLOAD_RETRIES + 1;
+        List<UnderstoodMessage> refused = run(new UnderstandFunction(ControlledClassifier::new), 10_000,
+                List.of(Messages.inbound("1", "1", "full, I want a refund", "a")),
+                () -> awaitAttempts(UnderstandFunction.OVERLOAD_RETRIES + 1));
+        assertThat(refused).singleElement().satisfies(u -> {
+            assertThat(u.understanding().source()).isEqualTo(UnderstandFunction.FALLBACK_OVERLOADED);
+            assertThat(u.understanding().intent()).isEqualTo("refund");
+        });
+    }
+
+    /** Retries run on their own timer (real time): wait for them before the harness's clock jumps past the timeout. */
+    private static void awaitAttempts(int attempts) {
+        long deadline = System.currentTimeMillis() + 10_000;
+        try {
+            while (ControlledClassifier.REJECTED.get() < attempts && System.currentTimeMillis() < deadline) {
+                Thread.sleep(1);
+            }
+            Thread.sleep(100); // the last attempt's completion reaching the result future
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
