@@ -81,9 +81,9 @@ public final class PipelineBenchmark {
             Set<String> scenarios = new java.util.LinkedHashSet<>(SCENARIOS);
             int backlog = quick ? 20_000 : 100_000;
             int manyConversations = quick ? 20_000 : 1_000_000;
-            int manyBacklog = quick ? 40_000 : 1_200_000;
+            int manyBacklog = quick ? 30_000 : 1_200_000;
             double openRate = 0;
-            int warmUp = quick ? 30_000 : 100_000;
+            int warmUp = quick ? 20_000 : 100_000;
             List<String> jobArgs = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -156,7 +156,7 @@ public final class PipelineBenchmark {
                 options.manyConversations()), options.manyBacklog(), options.manyConversations(), "at-least-once") : null;
         double sustained = options.openRate() > 0 ? options.openRate() * 2 : alo != null ? alo.throughput() : 2_000;
         double half = sustained / 2;
-        int seconds = options.quick() ? 20 : 60;
+        int seconds = options.quick() ? 10 : 60;
         Result open = want.contains("open") ? openLoop(String.format(Locale.ROOT,
                 "open loop at %.0f/s (half of sustained), at-least-once", half), "at-least-once",
                 Schedule.steady(half, seconds), List.of()) : null;
@@ -226,12 +226,12 @@ public final class PipelineBenchmark {
     /**
      * A job that runs for days runs compiled code, while a fresh JVM holding a broker, a mini-cluster and
      * the job spends a third of the two cores in the JIT compilers for minutes. Unmeasured runs first,
-     * until the compilers use under 10 % of one core during a run (at most 2 rounds quick, 4 full; the
+     * until the compilers use under 10 % of one core during a run (at most 1 round quick, 4 full; the
      * share they still use is printed, so a reader knows how warm the measured runs were).
      */
     private void warmUp() throws Exception {
         java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        for (int round = 1; round <= (options.quick() ? 2 : 4) && options.warmUp() > 0; round++) {
+        for (int round = 1; round <= (options.quick() ? 1 : 4) && options.warmUp() > 0; round++) {
             long compileMs = jit.getTotalCompilationTime();
             long start = System.currentTimeMillis();
             backlog("warm-up " + round + " (not measured)", options.warmUp(), 1_000, "at-least-once");
@@ -286,6 +286,7 @@ public final class PipelineBenchmark {
                 .map(new Forward(topics.prefix()))
                 .sinkTo(ChatKafka.sink(config.kafka(), "passthrough"));
         Drain drain = drain(outputs(topics), loaded.records, env, "bare", false);
+        deleteCheckpoints(topics);
         return new Result("ceiling 1: bare keyBy job, at-least-once", loaded.records, drain.throughput, new Histogram(3),
                 drain.outputs, 0, 0, loaded.records, drain.outputs, 0);
     }
@@ -327,6 +328,7 @@ public final class PipelineBenchmark {
                 SwitchboardJob.jobConfiguration(config)), config);
         Loaded loaded = produce(traffic(topics, conversations, 7), actions, null);
         Drain drain = drain(outputs(topics), loaded.expectedOutputs(), env, name, guarantee.equals("exactly-once"));
+        deleteCheckpoints(topics);
         return drain.result(name, loaded);
     }
 
@@ -344,7 +346,7 @@ public final class PipelineBenchmark {
         Collector probe = new Collector(outputs(topics), guarantee.equals("exactly-once"));
         Thread probeReader = new Thread(probe, "bench-probe-reader");
         probeReader.start();
-        Loaded probed = produce(traffic, 500, Schedule.steady(100, 5));
+        Loaded probed = produce(traffic, 200, Schedule.steady(100, 2));
         awaitOutputs(probe, probed.expectedOutputs());
         probe.stop();
         probeReader.join();
@@ -358,6 +360,7 @@ public final class PipelineBenchmark {
         collector.stop();
         reader.join();
         job.cancel().get();
+        deleteCheckpoints(topics);
         System.out.println(name + ": slowest reply per second of the schedule, ms: " + collector.maxBySecond.values());
         System.out.printf(Locale.ROOT, "%s: %,d answered, p50 %s ms, p99 %s ms%n", name, collector.answered.size(),
                 ms(collector.latency, 50), ms(collector.latency, 99));
@@ -378,6 +381,22 @@ public final class PipelineBenchmark {
         }
     }
 
+    private static Path checkpointDir(Topics topics) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "switchboard-bench", topics.prefix());
+    }
+
+    /** The job keeps its checkpoints on cancel (as in production); a finished scenario's are not needed. */
+    private static void deleteCheckpoints(Topics topics) throws IOException {
+        Path dir = checkpointDir(topics);
+        if (Files.exists(dir)) {
+            try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
     private JobConfig config(Topics topics, String guarantee, List<String> extra) {
         List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", topics.prefix(),
                 "--group-id", topics.prefix() + "job", "--transactional-id-prefix", topics.prefix() + "tx",
@@ -385,7 +404,7 @@ public final class PipelineBenchmark {
                 // At-least-once: the job's default interval (10 s). Exactly-once replies become visible when
                 // their checkpoint commits, so a deployment choosing it runs a short interval.
                 "--checkpoint-interval", guarantee.equals("exactly-once") ? "2s" : "10s",
-                "--checkpoint-dir", Path.of(System.getProperty("java.io.tmpdir"), "switchboard-bench", topics.prefix()).toUri().toString(),
+                "--checkpoint-dir", checkpointDir(topics).toUri().toString(),
                 // Handoffs do not silence the bot here (0 ms: handed off until 'now', never after), so every valid
                 // message has a reply to account for.
                 "--handoff-duration", "0ms", "--partition-discovery-interval", "2s"));
