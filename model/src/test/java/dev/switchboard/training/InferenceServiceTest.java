@@ -108,4 +108,24 @@ class InferenceServiceTest {
             service.release();
         }
     }
+
+    @Test
+    void injectedDelaysHoldBackTheChosenShareOfResultsAndNoOthers() throws Exception {
+        InferenceService all = InferenceService.acquire(SETTINGS.withInjectedDelay(1.0, Duration.ofMillis(300)), null);
+        InferenceService none = InferenceService.acquire(SETTINGS, null);
+        try {
+            assertThat(all).isNotSameAs(none); // different settings, different services
+            long start = System.nanoTime();
+            CompletableFuture<Understanding> delayed = all.classify("where is my order?");
+            Understanding result = delayed.get(30, TimeUnit.SECONDS);
+            // A lower bound only: the result was held back at least the injected delay, and is the model's.
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(300);
+            assertThat(result.intent()).isEqualTo(none.classify("where is my order?").get(30, TimeUnit.SECONDS).intent());
+        } finally {
+            all.release();
+            none.release();
+        }
+        assertThatThrownBy(() -> SETTINGS.withInjectedDelay(1.5, Duration.ofMillis(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("share");
+    }
 }
