@@ -71,10 +71,16 @@ class TaskManagerFailureITCase {
                     .getStreamGraph().getJobGraph();
             flink.submitJob(graph).get();
 
+            // Every send is checked: the test's own producer can fail a batch on a loaded 2-core broker
+            // (OutOfOrderSequence after a delivery timeout); a webhook receiver would retry, and so does the test.
+            List<ProducerRecord<byte[], byte[]>> sent = new java.util.ArrayList<>();
+            List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks = new java.util.ArrayList<>();
             for (int i = 0; i < MESSAGES; i++) {
                 long chat = 9_000_000 + i % CONVERSATIONS;
-                producer.send(new ProducerRecord<>(topics.inbound("telegram"), Long.toString(chat).getBytes(StandardCharsets.UTF_8),
-                        greeting(100_000 + i, chat).getBytes(StandardCharsets.UTF_8)));
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.inbound("telegram"),
+                        Long.toString(chat).getBytes(StandardCharsets.UTF_8), greeting(100_000 + i, chat).getBytes(StandardCharsets.UTF_8));
+                sent.add(record);
+                acks.add(producer.send(record));
                 if (i == MESSAGES / 2) {
                     producer.flush();
                     // Wait until replies are flowing, then a TaskManager process dies mid-stream
@@ -85,6 +91,18 @@ class TaskManagerFailureITCase {
                 }
             }
             producer.flush();
+            for (int i = 0; i < sent.size(); i++) {
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        acks.get(i).get();
+                        break;
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        assertThat(attempt).as("sending input " + i + ": " + e.getCause()).isLessThan(5);
+                        acks.set(i, producer.send(sent.get(i)));
+                        producer.flush();
+                    }
+                }
+            }
 
             Map<String, Integer> repliesPerSource = new HashMap<>();
             Map<String, Integer> perIdempotencyKey = new HashMap<>();
