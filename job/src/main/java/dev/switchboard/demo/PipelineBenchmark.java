@@ -74,7 +74,7 @@ public final class PipelineBenchmark {
 
     /** Command-line options; sizes default to the quick or the full run. */
     record Options(boolean quick, int warmUp, Set<String> scenarios, int backlog, int manyConversations, int manyBacklog,
-                   double openRate, List<String> jobArgs) {
+                   double openRate, String managedMemory, List<String> jobArgs) {
         static Options parse(String[] args) {
             List<String> list = List.of(args);
             boolean quick = list.contains("--quick");
@@ -84,6 +84,9 @@ public final class PipelineBenchmark {
             int manyBacklog = quick ? 30_000 : 1_200_000;
             double openRate = 0;
             int warmUp = quick ? 20_000 : 100_000;
+            // What flink-conf/config.yaml's 2,048 MB TaskManager gives RocksDB: 0.4 of its Flink memory
+            // (2,048 − 256 metaspace − 307 JVM overhead). A local mini-cluster would otherwise give 128 MB.
+            String managedMemory = "594m";
             List<String> jobArgs = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -102,11 +105,12 @@ public final class PipelineBenchmark {
                     case "--conversations" -> manyConversations = Integer.parseInt(value(args, ++i, a));
                     case "--many-backlog" -> manyBacklog = Integer.parseInt(value(args, ++i, a));
                     case "--open-rate" -> openRate = Double.parseDouble(value(args, ++i, a));
+                    case "--managed-memory" -> managedMemory = value(args, ++i, a);
                     case "--job-arg" -> jobArgs.addAll(List.of(value(args, ++i, a).split("=", 2)));
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'");
                 }
             }
-            return new Options(quick, warmUp, scenarios, backlog, manyConversations, manyBacklog, openRate, jobArgs);
+            return new Options(quick, warmUp, scenarios, backlog, manyConversations, manyBacklog, openRate, managedMemory, jobArgs);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -124,7 +128,7 @@ public final class PipelineBenchmark {
         } catch (IllegalArgumentException e) {
             System.err.println("bench pipeline: " + e.getMessage());
             System.err.println("usage: bin/bench pipeline [--quick] [--scenarios " + String.join(",", SCENARIOS)
-                    + "] [--warm-up ACTIONS] [--backlog N] [--conversations N] [--many-backlog N] [--open-rate R] [--job-arg --name=value]");
+                    + "] [--warm-up ACTIONS] [--managed-memory SIZE] [--backlog N] [--conversations N] [--many-backlog N] [--open-rate R] [--job-arg --name=value]");
             System.exit(2);
             return;
         }
@@ -278,7 +282,7 @@ public final class PipelineBenchmark {
         createTopics(topics);
         Loaded loaded = produce(traffic(topics, 1_000, 7), backlog, null);
         JobConfig config = config(topics, "at-least-once", List.of());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(SwitchboardJob.jobConfiguration(config));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cluster(config));
         env.setParallelism(2);
         // Each record to its platform's outbound topic: the same topics and partitions Switchboard writes.
         env.fromSource(ChatKafka.source(config.kafka(), topics), WatermarkStrategy.noWatermarks(), "source")
@@ -325,7 +329,7 @@ public final class PipelineBenchmark {
         createTopics(topics);
         JobConfig config = config(topics, guarantee, List.of());
         StreamExecutionEnvironment env = SwitchboardJob.build(StreamExecutionEnvironment.getExecutionEnvironment(
-                SwitchboardJob.jobConfiguration(config)), config);
+                cluster(config)), config);
         Loaded loaded = produce(traffic(topics, conversations, 7), actions, null);
         Drain drain = drain(outputs(topics), loaded.expectedOutputs(), env, name, guarantee.equals("exactly-once"));
         deleteCheckpoints(topics);
@@ -338,7 +342,7 @@ public final class PipelineBenchmark {
         createTopics(topics);
         JobConfig config = config(topics, guarantee, jobArgs);
         StreamExecutionEnvironment env = SwitchboardJob.build(StreamExecutionEnvironment.getExecutionEnvironment(
-                SwitchboardJob.jobConfiguration(config)), config);
+                cluster(config)), config);
         JobClient job = env.executeAsync(name);
         DemoTraffic traffic = traffic(topics, 1_000, 11);
         // Not measured: the job's start. Light traffic until the replies to it are all back, so the job is up
@@ -379,6 +383,14 @@ public final class PipelineBenchmark {
             return new Schedule((long) (rampActions + peak * holdSeconds), rampSeconds + holdSeconds,
                     i -> i < rampActions ? Math.sqrt(2 * i * rampSeconds / peak) : rampSeconds + (i - rampActions) / peak);
         }
+    }
+
+    /** The job's configuration plus the mini-cluster's TaskManager memory for RocksDB. */
+    private org.apache.flink.configuration.Configuration cluster(JobConfig config) {
+        org.apache.flink.configuration.Configuration conf = SwitchboardJob.jobConfiguration(config);
+        conf.set(org.apache.flink.configuration.TaskManagerOptions.MANAGED_MEMORY_SIZE,
+                org.apache.flink.configuration.MemorySize.parse(options.managedMemory()));
+        return conf;
     }
 
     private static Path checkpointDir(Topics topics) {
