@@ -10,40 +10,56 @@ import dev.switchboard.model.InboundRecord;
 import dev.switchboard.model.OutboundRecord;
 import dev.switchboard.model.Platforms;
 import dev.switchboard.model.Topics;
+
 import org.HdrHistogram.Histogram;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongToDoubleFunction;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The whole pipeline against the machine's ceilings, in one run on one broker:
@@ -78,7 +94,7 @@ public final class PipelineBenchmark {
         static Options parse(String[] args) {
             List<String> list = List.of(args);
             boolean quick = list.contains("--quick");
-            Set<String> scenarios = new java.util.LinkedHashSet<>(SCENARIOS);
+            Set<String> scenarios = new LinkedHashSet<>(SCENARIOS);
             int backlog = quick ? 20_000 : 100_000;
             int manyConversations = quick ? 20_000 : 1_000_000;
             int manyBacklog = quick ? 30_000 : 1_200_000;
@@ -93,7 +109,7 @@ public final class PipelineBenchmark {
                 switch (a) {
                     case "--quick" -> { }
                     case "--scenarios" -> {
-                        scenarios = new java.util.LinkedHashSet<>(List.of(value(args, ++i, a).split(",")));
+                        scenarios = new LinkedHashSet<>(List.of(value(args, ++i, a).split(",")));
                         for (String s : scenarios) {
                             if (!SCENARIOS.contains(s)) {
                                 throw new IllegalArgumentException("unknown scenario '" + s + "'; known: " + String.join(",", SCENARIOS));
@@ -175,7 +191,7 @@ public final class PipelineBenchmark {
                 "long tail: open loop at %.0f/s, 10 %% of inferences delayed 1.2 s, at-least-once", half), "at-least-once",
                 Schedule.steady(half, seconds), List.of("--inference-injected-delay-share", "0.1",
                         "--inference-injected-delay", "1200ms")) : null;
-        for (Result r : java.util.Arrays.asList(bare, alo, eo, many, open, openEo, spike, tail)) {
+        for (Result r : Arrays.asList(bare, alo, eo, many, open, openEo, spike, tail)) {
             if (r != null) {
                 results.add(r);
             }
@@ -234,7 +250,7 @@ public final class PipelineBenchmark {
      * share they still use is printed, so a reader knows how warm the measured runs were).
      */
     private void warmUp() throws Exception {
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         for (int round = 1; round <= (options.quick() ? 1 : 4) && options.warmUp() > 0; round++) {
             long compileMs = jit.getTotalCompilationTime();
             long start = System.currentTimeMillis();
@@ -372,7 +388,7 @@ public final class PipelineBenchmark {
     }
 
     /** When each generated action is due, in seconds from the start. */
-    record Schedule(long actions, double seconds, java.util.function.LongToDoubleFunction at) {
+    record Schedule(long actions, double seconds, LongToDoubleFunction at) {
         static Schedule steady(double rate, int seconds) {
             return new Schedule((long) (rate * seconds), seconds, i -> i / rate);
         }
@@ -386,10 +402,10 @@ public final class PipelineBenchmark {
     }
 
     /** The job's configuration plus the mini-cluster's TaskManager memory for RocksDB. */
-    private org.apache.flink.configuration.Configuration cluster(JobConfig config) {
-        org.apache.flink.configuration.Configuration conf = SwitchboardJob.jobConfiguration(config);
-        conf.set(org.apache.flink.configuration.TaskManagerOptions.MANAGED_MEMORY_SIZE,
-                org.apache.flink.configuration.MemorySize.parse(options.managedMemory()));
+    private Configuration cluster(JobConfig config) {
+        Configuration conf = SwitchboardJob.jobConfiguration(config);
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE,
+                MemorySize.parse(options.managedMemory()));
         return conf;
     }
 
@@ -401,8 +417,8 @@ public final class PipelineBenchmark {
     private static void deleteCheckpoints(Topics topics) throws IOException {
         Path dir = checkpointDir(topics);
         if (Files.exists(dir)) {
-            try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
                 }
             }
@@ -542,7 +558,7 @@ public final class PipelineBenchmark {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Set<String> answered = new HashSet<>();
         /** The slowest reply per second of send time: periodic stalls (checkpoints) show as a beat. */
-        final java.util.TreeMap<Long, Long> maxBySecond = new java.util.TreeMap<>();
+        final TreeMap<Long, Long> maxBySecond = new TreeMap<>();
         private final Set<String> idempotencyKeys = new HashSet<>();
         private final Histogram latency = new Histogram(3_600_000L, 3);
         private final List<Long> arrivals = new ArrayList<>();
@@ -552,14 +568,14 @@ public final class PipelineBenchmark {
         private long duplicateReplies;
 
         /** Where this reader stopped, per partition: a later reader of the same topics starts there. */
-        private final Map<org.apache.kafka.common.TopicPartition, Long> endOffsets = new java.util.concurrent.ConcurrentHashMap<>();
-        private final Map<org.apache.kafka.common.TopicPartition, Long> startOffsets;
+        private final Map<TopicPartition, Long> endOffsets = new ConcurrentHashMap<>();
+        private final Map<TopicPartition, Long> startOffsets;
 
         Collector(Pattern topics, boolean readCommitted) {
             this(topics, readCommitted, Map.of());
         }
 
-        Collector(Pattern topics, boolean readCommitted, Map<org.apache.kafka.common.TopicPartition, Long> startOffsets) {
+        Collector(Pattern topics, boolean readCommitted, Map<TopicPartition, Long> startOffsets) {
             this.topics = topics;
             this.readCommitted = readCommitted;
             this.startOffsets = startOffsets;
@@ -583,12 +599,12 @@ public final class PipelineBenchmark {
                     ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                     ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1000));
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-                consumer.subscribe(topics, new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+                consumer.subscribe(topics, new ConsumerRebalanceListener() {
                     @Override
-                    public void onPartitionsRevoked(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) { }
+                    public void onPartitionsRevoked(Collection<TopicPartition> partitions) { }
 
                     @Override
-                    public void onPartitionsAssigned(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+                    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                         partitions.forEach(tp -> {
                             Long start = startOffsets.get(tp);
                             if (start != null) {
@@ -599,7 +615,7 @@ public final class PipelineBenchmark {
                 });
                 while (running.get()) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                        endOffsets.put(new org.apache.kafka.common.TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+                        endOffsets.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
                         accept(r);
                     }
                 }

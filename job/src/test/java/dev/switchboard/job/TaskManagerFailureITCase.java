@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,11 +22,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,8 +77,8 @@ class TaskManagerFailureITCase {
 
             // Every send is checked: the test's own producer can fail a batch on a loaded 2-core broker
             // (OutOfOrderSequence after a delivery timeout); a webhook receiver would retry, and so does the test.
-            List<ProducerRecord<byte[], byte[]>> sent = new java.util.ArrayList<>();
-            List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks = new java.util.ArrayList<>();
+            List<ProducerRecord<byte[], byte[]>> sent = new ArrayList<>();
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
             for (int i = 0; i < MESSAGES; i++) {
                 long chat = 9_000_000 + i % CONVERSATIONS;
                 ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.inbound("telegram"),
@@ -96,7 +100,7 @@ class TaskManagerFailureITCase {
                     try {
                         acks.get(i).get();
                         break;
-                    } catch (java.util.concurrent.ExecutionException e) {
+                    } catch (ExecutionException e) {
                         assertThat(attempt).as("sending input " + i + ": " + e.getCause()).isLessThan(5);
                         acks.set(i, producer.send(sent.get(i)));
                         producer.flush();

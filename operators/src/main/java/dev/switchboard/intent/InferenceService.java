@@ -15,7 +15,10 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -52,7 +55,7 @@ public final class InferenceService implements IntentClassifier {
     private final DescriptiveStatisticsHistogram inferenceMicros = new DescriptiveStatisticsHistogram(1000);
     private final AtomicLong batches = new AtomicLong();
     /** Holds back injected-delay results; null unless the settings inject delays. */
-    private final java.util.concurrent.ScheduledExecutorService delayer;
+    private final ScheduledExecutorService delayer;
 
     private InferenceService(Key key, IntentModel model) {
         this.key = key;
@@ -63,7 +66,7 @@ public final class InferenceService implements IntentClassifier {
             worker.setDaemon(true);
             workers.add(worker);
         }
-        delayer = key.injectedDelayShare() > 0 ? java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        delayer = key.injectedDelayShare() > 0 ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "switchboard-inference-injected-delay");
             t.setDaemon(true);
             return t;
@@ -221,7 +224,7 @@ public final class InferenceService implements IntentClassifier {
             int best = IntentModel.argmax(p);
             Request r = batch.get(i);
             Understanding understanding = new Understanding(labels.get(best), p[best], false, r.language(), model.name());
-            if (delayer != null && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < key.injectedDelayShare()) {
+            if (delayer != null && ThreadLocalRandom.current().nextDouble() < key.injectedDelayShare()) {
                 delayer.schedule(() -> r.result().complete(understanding), key.injectedDelayNanos(), TimeUnit.NANOSECONDS);
             } else {
                 r.result().complete(understanding);

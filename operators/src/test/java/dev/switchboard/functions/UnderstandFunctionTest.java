@@ -13,7 +13,11 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -93,14 +97,14 @@ class UnderstandFunctionTest {
 
     /** Completes each text's classification when the test says so; rejects "full" texts as an overloaded queue would. */
     static final class ControlledClassifier implements IntentClassifier {
-        static final java.util.Map<String, CompletableFuture<Understanding>> PENDING = new java.util.concurrent.ConcurrentHashMap<>();
-        static final java.util.concurrent.atomic.AtomicInteger REJECTED = new java.util.concurrent.atomic.AtomicInteger();
+        static final Map<String, CompletableFuture<Understanding>> PENDING = new ConcurrentHashMap<>();
+        static final AtomicInteger REJECTED = new AtomicInteger();
         static volatile int rejectFirst;
 
         @Override
         public CompletableFuture<Understanding> classify(String text) {
             if (text.startsWith("full") && REJECTED.getAndIncrement() < rejectFirst) {
-                return CompletableFuture.failedFuture(new java.util.concurrent.RejectedExecutionException("queue full"));
+                return CompletableFuture.failedFuture(new RejectedExecutionException("queue full"));
             }
             if (text.startsWith("full")) {
                 return CompletableFuture.completedFuture(new Understanding("order_status", 0.9, false, "en", "model"));
