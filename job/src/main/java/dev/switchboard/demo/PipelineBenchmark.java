@@ -67,7 +67,7 @@ import java.util.stream.Stream;
  *   <li>ceiling 1: a bare Flink job moving the same records inbound → keyBy → outbound, no work;</li>
  *   <li>ceiling 2: raw ONNX Runtime throughput of the model at batch 64 (features prepared);</li>
  *   <li>Switchboard draining a backlog (sustained throughput) at-least-once and exactly-once, with
- *       1k conversations and with many (session growth: RocksDB state grows);</li>
+ *       1k conversations, and with 100k and 1M (session growth: RocksDB state grows);</li>
  *   <li>Switchboard open-loop at half the sustained rate (latency, no coordinated omission: each
  *       record's received-at is its scheduled send time).</li>
  * </ul>
@@ -89,15 +89,14 @@ public final class PipelineBenchmark {
     }
 
     /** Command-line options; sizes default to the quick or the full run. */
-    record Options(boolean quick, int warmUp, Set<String> scenarios, int backlog, int manyConversations, int manyBacklog,
+    record Options(boolean quick, int warmUp, Set<String> scenarios, int backlog, List<Integer> manyConversations,
                    double openRate, String managedMemory, List<String> jobArgs) {
         static Options parse(String[] args) {
             List<String> list = List.of(args);
             boolean quick = list.contains("--quick");
             Set<String> scenarios = new LinkedHashSet<>(SCENARIOS);
             int backlog = quick ? 20_000 : 100_000;
-            int manyConversations = quick ? 20_000 : 1_000_000;
-            int manyBacklog = quick ? 30_000 : 1_200_000;
+            List<Integer> manyConversations = quick ? List.of(20_000) : List.of(100_000, 1_000_000);
             double openRate = 0;
             int warmUp = quick ? 20_000 : 100_000;
             // What flink-conf/config.yaml's 2,048 MB TaskManager gives RocksDB: 0.4 of its Flink memory
@@ -118,15 +117,15 @@ public final class PipelineBenchmark {
                     }
                     case "--warm-up" -> warmUp = Integer.parseInt(value(args, ++i, a));
                     case "--backlog" -> backlog = Integer.parseInt(value(args, ++i, a));
-                    case "--conversations" -> manyConversations = Integer.parseInt(value(args, ++i, a));
-                    case "--many-backlog" -> manyBacklog = Integer.parseInt(value(args, ++i, a));
+                    case "--conversations" -> manyConversations = Arrays.stream(value(args, ++i, a).split(","))
+                            .map(String::trim).map(Integer::valueOf).toList();
                     case "--open-rate" -> openRate = Double.parseDouble(value(args, ++i, a));
                     case "--managed-memory" -> managedMemory = value(args, ++i, a);
                     case "--job-arg" -> jobArgs.addAll(List.of(value(args, ++i, a).split("=", 2)));
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'");
                 }
             }
-            return new Options(quick, warmUp, scenarios, backlog, manyConversations, manyBacklog, openRate, managedMemory, jobArgs);
+            return new Options(quick, warmUp, scenarios, backlog, manyConversations, openRate, managedMemory, jobArgs);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -144,7 +143,7 @@ public final class PipelineBenchmark {
         } catch (IllegalArgumentException e) {
             System.err.println("bench pipeline: " + e.getMessage());
             System.err.println("usage: bin/bench pipeline [--quick] [--scenarios " + String.join(",", SCENARIOS)
-                    + "] [--warm-up ACTIONS] [--managed-memory SIZE] [--backlog N] [--conversations N] [--many-backlog N] [--open-rate R] [--job-arg --name=value]");
+                    + "] [--warm-up ACTIONS] [--managed-memory SIZE] [--backlog N] [--conversations N[,N...]] [--open-rate R] [--job-arg --name=value]");
             System.exit(2);
             return;
         }
@@ -172,8 +171,14 @@ public final class PipelineBenchmark {
                 "at-least-once") : null;
         Result eo = want.contains("eo") ? backlog("steady backlog, 1k conversations, exactly-once", options.backlog(), 1_000,
                 "exactly-once") : null;
-        Result many = want.contains("many") ? backlog(String.format(Locale.ROOT, "steady backlog, %,d conversations, at-least-once",
-                options.manyConversations()), options.manyBacklog(), options.manyConversations(), "at-least-once") : null;
+        // Session growth: each size gets 1.2 actions per conversation (at least the 1k backlog).
+        List<Result> growth = new ArrayList<>();
+        if (want.contains("many")) {
+            for (int conversations : options.manyConversations()) {
+                growth.add(backlog(String.format(Locale.ROOT, "steady backlog, %,d conversations, at-least-once", conversations),
+                        Math.max(options.backlog(), conversations / 5 * 6), conversations, "at-least-once"));
+            }
+        }
         double sustained = options.openRate() > 0 ? options.openRate() * 2 : alo != null ? alo.throughput() : 2_000;
         double half = sustained / 2;
         int seconds = options.quick() ? 10 : 60;
@@ -191,7 +196,13 @@ public final class PipelineBenchmark {
                 "long tail: open loop at %.0f/s, 10 %% of inferences delayed 1.2 s, at-least-once", half), "at-least-once",
                 Schedule.steady(half, seconds), List.of("--inference-injected-delay-share", "0.1",
                         "--inference-injected-delay", "1200ms")) : null;
-        for (Result r : Arrays.asList(bare, alo, eo, many, open, openEo, spike, tail)) {
+        for (Result r : Arrays.asList(bare, alo, eo)) {
+            if (r != null) {
+                results.add(r);
+            }
+        }
+        results.addAll(growth);
+        for (Result r : Arrays.asList(open, openEo, spike, tail)) {
             if (r != null) {
                 results.add(r);
             }
@@ -218,9 +229,9 @@ public final class PipelineBenchmark {
         if (eo != null) {
             System.out.printf(Locale.ROOT, "exactly-once ÷ bare %.2f%n", eo.throughput() / ceiling);
         }
-        if (many != null && alo != null) {
-            System.out.printf(Locale.ROOT, "%,d conversations ÷ 1k %.2f (goal ≥ 0.70)%n", options.manyConversations(),
-                    many.throughput() / alo.throughput());
+        for (int i = 0; i < growth.size() && alo != null; i++) {
+            System.out.printf(Locale.ROOT, "%,d conversations ÷ 1k %.2f (goal ≥ 0.70)%n", options.manyConversations().get(i),
+                    growth.get(i).throughput() / alo.throughput());
         }
         if (open != null) {
             System.out.printf(Locale.ROOT, "open-loop p99 %s ms at %.0f/s (goal ≤ 50 at half the sustained rate)%n", ms(open.latency(), 99), half);
