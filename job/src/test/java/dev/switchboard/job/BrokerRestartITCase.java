@@ -48,12 +48,6 @@ class BrokerRestartITCase {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    private static String greeting(long updateId, long chat) {
-        return "{\"update_id\":" + updateId + ",\"message\":{\"message_id\":" + updateId + ",\"from\":{\"id\":" + chat
-                + ",\"is_bot\":false,\"first_name\":\"Ana\"},\"chat\":{\"id\":" + chat + ",\"type\":\"private\"},"
-                + "\"date\":1732181122,\"text\":\"hello\"}}";
-    }
-
     @Test
     void aBrokerRestartLosesNothingAndDuplicatesNothing(@TempDir Path tmp, @InjectClusterRESTAddress URI rest) throws Exception {
         try (KafkaProcess kafka = KafkaProcess.start(tmp.resolve("kafka"))) {
@@ -80,7 +74,7 @@ class BrokerRestartITCase {
                     long chat = 7_000_000 + i % CONVERSATIONS;
                     producer.send(new ProducerRecord<>(topics.inbound("telegram"),
                             Long.toString(chat).getBytes(StandardCharsets.UTF_8),
-                            greeting(200_000 + i, chat).getBytes(StandardCharsets.UTF_8)));
+                            TestClients.telegramUpdate(200_000 + i, chat, "hello").getBytes(StandardCharsets.UTF_8)));
                     if (i == MESSAGES / 3) {
                         producer.flush();
                         waitForReplies(kafka, topics, MESSAGES / 10);

@@ -50,12 +50,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterUpgradeITCase {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
 
-    private static String update(long updateId, long chatId, String text) {
-        return "{\"update_id\":" + updateId + ",\"message\":{\"message_id\":" + updateId + ",\"from\":{\"id\":" + chatId
-                + ",\"is_bot\":false,\"first_name\":\"Ana\"},\"chat\":{\"id\":" + chatId + ",\"type\":\"private\"},"
-                + "\"date\":1732181122,\"text\":\"" + text + "\"}}";
-    }
-
     @Test
     void aSavepointUpgradeWithANewStateFieldAndNewOperatorsKeepsTheConversations(@TempDir Path tmp) throws Exception {
         Path currentJar = currentJar();
@@ -75,8 +69,8 @@ class ClusterUpgradeITCase {
                 // v1: two users are asked for their order number.
                 String v1 = last(cluster(concat(List.of("submit", "--jar", previousJar.toString(), "--"), jobArgs)));
                 assertThat(operatorNames(v1)).anyMatch(n -> n.contains("dialogue")).noneMatch(n -> n.contains("handoff-records"));
-                send(producer, topics, 555, update(1, 555, "where is my order?"));
-                send(producer, topics, 666, update(2, 666, "I want a refund"));
+                send(producer, topics, 555, TestClients.telegramUpdate(1, 555, "where is my order?"));
+                send(producer, topics, 666, TestClients.telegramUpdate(2, 666, "I want a refund"));
                 assertThat(await(kafka, topics.outbound("telegram"), 2).values())
                         .contains("Sure. What's your order number?");
                 String savepoint = last(cluster("stop-with-savepoint", v1, savepoints));
@@ -89,9 +83,9 @@ class ClusterUpgradeITCase {
                 // v2 from the savepoint: the flows complete, a third user's handoff goes through the new operators.
                 String v2 = last(cluster(concat(List.of("submit", "-s", savepoint, "--"), jobArgs)));
                 assertThat(operatorNames(v2)).anyMatch(n -> n.contains("handoff-records"));
-                send(producer, topics, 555, update(3, 555, "48213"));
-                send(producer, topics, 666, update(4, 666, "51177"));
-                send(producer, topics, 777, update(5, 777, "let me talk to a human"));
+                send(producer, topics, 555, TestClients.telegramUpdate(3, 555, "48213"));
+                send(producer, topics, 666, TestClients.telegramUpdate(4, 666, "51177"));
+                send(producer, topics, 777, TestClients.telegramUpdate(5, 777, "let me talk to a human"));
                 Map<String, String> replies = await(kafka, topics.outbound("telegram"), 5);
                 assertThat(replies.get("555")).isEqualTo(
                         "Got it: order <b>48213</b>. I've requested its latest status and will post the update in this chat.");

@@ -45,12 +45,6 @@ class SavepointRestoreITCase {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    private static String update(long updateId, long chatId, String text) {
-        return "{\"update_id\":" + updateId + ",\"message\":{\"message_id\":" + updateId + ",\"from\":{\"id\":" + chatId
-                + ",\"is_bot\":false,\"first_name\":\"Ana\"},\"chat\":{\"id\":" + chatId + ",\"type\":\"private\"},"
-                + "\"date\":1732181122,\"text\":\"" + text + "\"}}";
-    }
-
     @Test
     void conversationsSurviveAStopWithSavepointAndErasureHolds(@TempDir Path tmp) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
@@ -68,8 +62,8 @@ class SavepointRestoreITCase {
             // v1: both users are asked for their order number.
             JobClient v1 = SwitchboardJob.build(StreamExecutionEnvironment.getExecutionEnvironment(
                     SwitchboardJob.jobConfiguration(config)), config).executeAsync("switchboard-v1");
-            send(producer, topics, 555, update(1, 555, "where is my order?"));
-            send(producer, topics, 666, update(2, 666, "where is my order?"));
+            send(producer, topics, 555, TestClients.telegramUpdate(1, 555, "where is my order?"));
+            send(producer, topics, 666, TestClients.telegramUpdate(2, 666, "where is my order?"));
             List<ConsumerRecord<byte[], byte[]>> replies = await(kafka, topics, 2);
             assertThat(replies).extracting(SavepointRestoreITCase::text).containsOnly("Sure. What's your order number?");
             String savepoint = v1.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
@@ -87,8 +81,8 @@ class SavepointRestoreITCase {
             JobClient v2 = SwitchboardJob.build(StreamExecutionEnvironment.getExecutionEnvironment(restore), config)
                     .executeAsync("switchboard-v2");
             try {
-                send(producer, topics, 555, update(3, 555, "48213"));
-                send(producer, topics, 666, update(4, 666, "77777"));
+                send(producer, topics, 555, TestClients.telegramUpdate(3, 555, "48213"));
+                send(producer, topics, 666, TestClients.telegramUpdate(4, 666, "77777"));
                 replies = await(kafka, topics, 4);
             } finally {
                 v2.cancel().get();

@@ -44,12 +44,6 @@ class TaskManagerFailureITCase {
     private static final int MESSAGES = 2000;
     private static final int CONVERSATIONS = 200;
 
-    private static String greeting(long updateId, long chat) {
-        return "{\"update_id\":" + updateId + ",\"message\":{\"message_id\":" + updateId + ",\"from\":{\"id\":" + chat
-                + ",\"is_bot\":false,\"first_name\":\"Ana\"},\"chat\":{\"id\":" + chat + ",\"type\":\"private\"},"
-                + "\"date\":1732181122,\"text\":\"hello\"}}";
-    }
-
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"exactly-once", "at-least-once"})
     void noMessageIsLostAndDuplicatesAreRecognizable(String guarantee, @TempDir Path tmp) throws Exception {
@@ -82,7 +76,7 @@ class TaskManagerFailureITCase {
             for (int i = 0; i < MESSAGES; i++) {
                 long chat = 9_000_000 + i % CONVERSATIONS;
                 ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.inbound("telegram"),
-                        Long.toString(chat).getBytes(StandardCharsets.UTF_8), greeting(100_000 + i, chat).getBytes(StandardCharsets.UTF_8));
+                        Long.toString(chat).getBytes(StandardCharsets.UTF_8), TestClients.telegramUpdate(100_000 + i, chat, "hello").getBytes(StandardCharsets.UTF_8));
                 sent.add(record);
                 acks.add(producer.send(record));
                 if (i == MESSAGES / 2) {

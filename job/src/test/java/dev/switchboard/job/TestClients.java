@@ -40,4 +40,11 @@ final class TestClients {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
     }
+
+    /** A Telegram Bot API update: a private text message from user {@code chatId} ("Ana"). */
+    static String telegramUpdate(long updateId, long chatId, String text) {
+        return "{\"update_id\":" + updateId + ",\"message\":{\"message_id\":" + updateId + ",\"from\":{\"id\":" + chatId
+                + ",\"is_bot\":false,\"first_name\":\"Ana\"},\"chat\":{\"id\":" + chatId + ",\"type\":\"private\"},"
+                + "\"date\":1732181122,\"text\":\"" + text + "\"}}";
+    }
 }
