@@ -155,7 +155,7 @@ public final class PipelineBenchmark {
 
     /** What a scenario produced. */
     record Result(String name, long inputs, double throughput, Histogram latency, long answered, long deadLettered,
-                  long deduplicated, long expectedAnswered, long replyRecords, long duplicateReplies) {
+                  long deduplicated, long expectedAnswered, long duplicateReplies) {
         long lost() {
             return Math.max(0, expectedAnswered - answered);
         }
@@ -319,7 +319,7 @@ public final class PipelineBenchmark {
         Drain drain = drain(outputs(topics), loaded.records, env, "bare", false);
         deleteCheckpoints(topics);
         return new Result("ceiling 1: bare keyBy job, at-least-once", loaded.records, drain.throughput, new Histogram(3),
-                drain.outputs, 0, 0, loaded.records, drain.outputs, 0);
+                drain.outputs, 0, 0, loaded.records, 0);
     }
 
     static final class RecordKey implements KeySelector<InboundRecord, String> {
@@ -575,7 +575,6 @@ public final class PipelineBenchmark {
         private final List<Long> arrivals = new ArrayList<>();
         private volatile long firstOutputs;
         private long deadLettered;
-        private long replyRecords;
         private long duplicateReplies;
 
         /** Where this reader stopped, per partition: a later reader of the same topics starts there. */
@@ -649,7 +648,6 @@ public final class PipelineBenchmark {
                 firstOutputs++;
                 return;
             }
-            replyRecords++;
             String key = header(r, Headers.IDEMPOTENCY_KEY);
             if (key != null && !idempotencyKeys.add(key)) {
                 duplicateReplies++;
@@ -681,7 +679,7 @@ public final class PipelineBenchmark {
 
         Result result(String name, Loaded loaded, double throughput) {
             return new Result(name, loaded.records, throughput, latency, answered.size(), deadLettered,
-                    loaded.redeliveries, loaded.expectedAnswered(), replyRecords, duplicateReplies);
+                    loaded.redeliveries, loaded.expectedAnswered(), duplicateReplies);
         }
     }
 
