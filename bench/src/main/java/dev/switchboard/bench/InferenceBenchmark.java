@@ -1,10 +1,10 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.dialogue.Understanding;
-import dev.switchboard.intent.Featurizer;
-import dev.switchboard.intent.InferenceService;
-import dev.switchboard.intent.InferenceSettings;
-import dev.switchboard.intent.IntentModel;
+import dev.switchboard.understand.Understanding;
+import dev.switchboard.understand.Featurizer;
+import dev.switchboard.understand.InferenceService;
+import dev.switchboard.understand.InferenceSettings;
+import dev.switchboard.understand.OnnxIntentSession;
 import dev.switchboard.training.Utterances;
 
 import java.nio.file.Files;
@@ -60,7 +60,7 @@ public final class InferenceBenchmark {
         List<String[]> rows = new ArrayList<>();
         double bestRaw = 0;
         int bestBatch = 1;
-        try (IntentModel model = IntentModel.load(null, null)) {
+        try (OnnxIntentSession model = OnnxIntentSession.load(null, null)) {
             System.out.println("# model " + model.name() + " on " + model.provider().describe());
             List<Featurizer.Features> features = new ArrayList<>();
             for (String t : texts) {
@@ -125,7 +125,7 @@ public final class InferenceBenchmark {
         System.out.println("raw excludes featurization; naive and service include it.");
     }
 
-    private static double raw(IntentModel model, List<Featurizer.Features> features, int batch, double seconds) throws Exception {
+    private static double raw(OnnxIntentSession model, List<Featurizer.Features> features, int batch, double seconds) throws Exception {
         List<Featurizer.Features> in = new ArrayList<>(batch);
         int next = 0;
         long items = 0;
@@ -150,7 +150,7 @@ public final class InferenceBenchmark {
         return items / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static double naive(IntentModel model, List<String> texts, int callers, double seconds) throws Exception {
+    private static double naive(OnnxIntentSession model, List<String> texts, int callers, double seconds) throws Exception {
         return parallel(callers, seconds, (id, running, count) -> {
             int i = id;
             while (running.get()) {

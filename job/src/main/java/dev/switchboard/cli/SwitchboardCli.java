@@ -5,18 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchboard.demo.Demo;
-import dev.switchboard.dialogue.KeywordIntentRules;
-import dev.switchboard.dialogue.Languages;
+import dev.switchboard.understand.KeywordIntentRules;
+import dev.switchboard.understand.Languages;
 import dev.switchboard.format.Formatter;
-import dev.switchboard.intent.IntentModel;
+import dev.switchboard.understand.OnnxIntentSession;
 import dev.switchboard.format.Formatters;
 import dev.switchboard.format.PlatformRequest;
 import dev.switchboard.format.Reply;
 import dev.switchboard.job.JobConfig;
 import dev.switchboard.job.SwitchboardJob;
 import dev.switchboard.model.UnifiedMessage;
-import dev.switchboard.normalize.Json;
-import dev.switchboard.normalize.MalformedPayloadException;
+import dev.switchboard.model.Json;
+import dev.switchboard.model.MalformedPayloadException;
 import dev.switchboard.normalize.Normalized;
 import dev.switchboard.normalize.Normalizer;
 import dev.switchboard.normalize.Normalizers;
@@ -183,9 +183,9 @@ public final class SwitchboardCli {
             err.println("usage: switchboard classify [--model FILE] < utterances (one per line)");
             return USAGE;
         }
-        IntentModel model;
+        OnnxIntentSession model;
         try {
-            model = IntentModel.load(path, null);
+            model = OnnxIntentSession.load(path, null);
         } catch (IllegalArgumentException e) {
             err.println("switchboard classify: " + e.getMessage());
             return BAD_INPUT;
@@ -197,7 +197,7 @@ public final class SwitchboardCli {
                     continue;
                 }
                 float[] p = model.predict(List.of(model.featurizer().featurize(line)))[0];
-                int best = IntentModel.argmax(p);
+                int best = OnnxIntentSession.argmax(p);
                 var json = Json.MAPPER.createObjectNode();
                 json.put("text", line);
                 json.put("intent", model.labels().get(best));

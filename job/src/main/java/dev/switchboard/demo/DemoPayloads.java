@@ -2,7 +2,7 @@ package dev.switchboard.demo;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.normalize.Json;
+import dev.switchboard.model.Json;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;

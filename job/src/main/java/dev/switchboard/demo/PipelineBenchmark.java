@@ -1,8 +1,8 @@
 package dev.switchboard.demo;
 
 import dev.switchboard.connectors.ChatKafka;
-import dev.switchboard.intent.Featurizer;
-import dev.switchboard.intent.IntentModel;
+import dev.switchboard.understand.Featurizer;
+import dev.switchboard.understand.OnnxIntentSession;
 import dev.switchboard.job.JobConfig;
 import dev.switchboard.job.SwitchboardJob;
 import dev.switchboard.model.Headers;
@@ -282,7 +282,7 @@ public final class PipelineBenchmark {
     // --- ceilings ----------------------------------------------------------------------------------
 
     private static double inferenceCeiling(double seconds) throws Exception {
-        try (IntentModel model = IntentModel.load(null, null)) {
+        try (OnnxIntentSession model = OnnxIntentSession.load(null, null)) {
             List<Featurizer.Features> batch = new ArrayList<>();
             String[] texts = {"where is my order?", "我要退款", "I need to talk to a human", "hello", "订单号 48213"};
             for (int i = 0; i < 64; i++) {

@@ -2,7 +2,7 @@ package dev.switchboard.job;
 
 import dev.switchboard.connectors.KafkaSettings;
 import dev.switchboard.dialogue.DialogueSettings;
-import dev.switchboard.intent.InferenceSettings;
+import dev.switchboard.understand.InferenceSettings;
 import dev.switchboard.normalize.BotSettings;
 import dev.switchboard.model.Topics;
 import org.apache.flink.connector.base.DeliveryGuarantee;

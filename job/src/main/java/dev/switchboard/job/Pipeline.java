@@ -5,7 +5,7 @@ import dev.switchboard.functions.OperatorIds;
 import dev.switchboard.functions.BotReply;
 import dev.switchboard.functions.DialogueFunction;
 import dev.switchboard.functions.FormatFunction;
-import dev.switchboard.functions.GroupPolicy;
+import dev.switchboard.normalize.GroupPolicy;
 import dev.switchboard.functions.HandoffRecordFunction;
 import dev.switchboard.functions.HandoffRequest;
 import dev.switchboard.functions.NormalizeFunction;

@@ -16,7 +16,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.util.Arrays;
-import dev.switchboard.intent.IntentModel;
+import dev.switchboard.understand.OnnxIntentSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +51,7 @@ public final class SwitchboardJob {
         if (config.inference().rulesOnly()) {
             return;
         }
-        try (IntentModel model = IntentModel.load(config.inference().modelPath(), null)) {
+        try (OnnxIntentSession model = OnnxIntentSession.load(config.inference().modelPath(), null)) {
             LOG.info("Intent model {} with labels {} fits the contract", model.name(), model.labels());
         } catch (ai.onnxruntime.OrtException e) {
             throw new IllegalStateException("closing the intent model failed", e);

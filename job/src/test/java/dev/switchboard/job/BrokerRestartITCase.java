@@ -108,7 +108,7 @@ class BrokerRestartITCase {
                 }
             } finally {
                 // The failures the job went through, from its exception history.
-                var history = dev.switchboard.normalize.Json.MAPPER.readTree(HttpClient.newHttpClient().send(
+                var history = dev.switchboard.model.Json.MAPPER.readTree(HttpClient.newHttpClient().send(
                         HttpRequest.newBuilder(rest.resolve("/jobs/" + client.getJobID() + "/exceptions")).build(),
                         HttpResponse.BodyHandlers.ofString()).body()).path("exceptionHistory").path("entries");
                 List<String> failures = new java.util.ArrayList<>();

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.demo.EmbeddedKafka;
 import dev.switchboard.model.Platforms;
 import dev.switchboard.model.Topics;
-import dev.switchboard.normalize.Json;
+import dev.switchboard.model.Json;
 import dev.switchboard.savepoints.SavepointTools;
 import dev.switchboard.savepoints.SessionRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -3,7 +3,7 @@ package dev.switchboard.job;
 import dev.switchboard.demo.EmbeddedKafka;
 import dev.switchboard.model.Platforms;
 import dev.switchboard.model.Topics;
-import dev.switchboard.normalize.Json;
+import dev.switchboard.model.Json;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;

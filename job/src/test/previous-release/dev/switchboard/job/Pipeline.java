@@ -5,7 +5,7 @@ import dev.switchboard.functions.OperatorIds;
 import dev.switchboard.functions.BotReply;
 import dev.switchboard.functions.DialogueFunction;
 import dev.switchboard.functions.FormatFunction;
-import dev.switchboard.functions.GroupPolicy;
+import dev.switchboard.normalize.GroupPolicy;
 import dev.switchboard.functions.NormalizeFunction;
 import dev.switchboard.functions.UnderstandFunction;
 import dev.switchboard.functions.UnderstoodMessage;

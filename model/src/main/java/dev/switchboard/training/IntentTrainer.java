@@ -1,7 +1,7 @@
 package dev.switchboard.training;
 
-import dev.switchboard.intent.Featurizer;
-import dev.switchboard.intent.Featurizer.Features;
+import dev.switchboard.understand.Featurizer;
+import dev.switchboard.understand.Featurizer.Features;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +40,7 @@ public final class IntentTrainer {
         }
 
         public int argmax(float[] p) {
-            return dev.switchboard.intent.IntentModel.argmax(p);
+            return dev.switchboard.understand.OnnxIntentSession.argmax(p);
         }
     }
 

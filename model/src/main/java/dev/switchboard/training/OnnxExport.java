@@ -2,8 +2,8 @@ package dev.switchboard.training;
 
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
-import dev.switchboard.intent.Featurizer;
-import dev.switchboard.intent.ModelContract;
+import dev.switchboard.understand.Featurizer;
+import dev.switchboard.understand.ModelContract;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

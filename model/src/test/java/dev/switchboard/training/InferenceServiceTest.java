@@ -1,8 +1,8 @@
 package dev.switchboard.training;
 
-import dev.switchboard.dialogue.Understanding;
-import dev.switchboard.intent.InferenceService;
-import dev.switchboard.intent.InferenceSettings;
+import dev.switchboard.understand.Understanding;
+import dev.switchboard.understand.InferenceService;
+import dev.switchboard.understand.InferenceSettings;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ class InferenceServiceTest {
             List<String> expected = new ArrayList<>();
             for (Utterances.Utterance u : all) {
                 float[] p = service.model().predict(List.of(service.model().featurizer().featurize(u.text())))[0];
-                int best = dev.switchboard.intent.IntentModel.argmax(p);
+                int best = dev.switchboard.understand.OnnxIntentSession.argmax(p);
                 expected.add(service.model().labels().get(best));
             }
             long batchesBefore = service.batches();
@@ -58,7 +58,7 @@ class InferenceServiceTest {
                 for (int j = 0, i = t; i < all.size(); i += 8, j++) {
                     assertThat(got.get(j).intent()).as(all.get(i).text()).isEqualTo(expected.get(i));
                     assertThat(got.get(j).source()).isEqualTo("switchboard-intent-v1");
-                    assertThat(got.get(j).language()).isEqualTo(dev.switchboard.dialogue.Languages.detect(all.get(i).text()));
+                    assertThat(got.get(j).language()).isEqualTo(dev.switchboard.understand.Languages.detect(all.get(i).text()));
                 }
             }
             long batches = service.batches() - batchesBefore;

@@ -1,8 +1,8 @@
 package dev.switchboard.training;
 
-import dev.switchboard.intent.Featurizer;
-import dev.switchboard.intent.IntentModel;
-import dev.switchboard.intent.ModelContract;
+import dev.switchboard.understand.Featurizer;
+import dev.switchboard.understand.OnnxIntentSession;
+import dev.switchboard.understand.ModelContract;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +51,7 @@ class IntentModelBuildTest {
         Path file = Files.createTempFile("intent", ".onnx");
         try {
             Files.write(file, onnx);
-            try (IntentModel model = IntentModel.load(file.toString(), null)) {
+            try (OnnxIntentSession model = OnnxIntentSession.load(file.toString(), null)) {
                 assertThat(model.labels()).isEqualTo(TrainIntentModel.labels());
                 List<Featurizer.Features> batch = new ArrayList<>();
                 for (Utterances.Utterance u : all) {

@@ -1,9 +1,9 @@
 package dev.switchboard.training;
 
 import ai.onnx.proto.OnnxMl;
-import dev.switchboard.intent.Featurizer;
-import dev.switchboard.intent.IntentModel;
-import dev.switchboard.intent.ModelContract;
+import dev.switchboard.understand.Featurizer;
+import dev.switchboard.understand.OnnxIntentSession;
+import dev.switchboard.understand.ModelContract;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -51,7 +51,7 @@ class ModelContractTest {
 
     @Test
     void aFittingModelLoads() throws Exception {
-        try (IntentModel m = IntentModel.load(write(OnnxExport.toOnnx(TINY, "tiny", Map.of())).toString(), null)) {
+        try (OnnxIntentSession m = OnnxIntentSession.load(write(OnnxExport.toOnnx(TINY, "tiny", Map.of())).toString(), null)) {
             assertThat(m.labels()).containsExactly("greeting", "thanks");
             assertThat(m.featurizer().buckets()).isEqualTo(64);
             assertThat(m.name()).isEqualTo("tiny");
@@ -61,21 +61,21 @@ class ModelContractTest {
 
     @Test
     void refusesWhatDoesNotFit() throws Exception {
-        assertThatThrownBy(() -> IntentModel.load("/no/such/model.onnx", null))
+        assertThatThrownBy(() -> OnnxIntentSession.load("/no/such/model.onnx", null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot read intent model /no/such/model.onnx");
-        assertThatThrownBy(() -> IntentModel.load(write("not a model".getBytes(StandardCharsets.UTF_8)).toString(), null))
+        assertThatThrownBy(() -> OnnxIntentSession.load(write("not a model".getBytes(StandardCharsets.UTF_8)).toString(), null))
                 .hasMessageContaining("is not a model ONNX Runtime can load");
-        assertThatThrownBy(() -> IntentModel.load(variant(b -> withMeta(b, ModelContract.META_LABELS, null)).toString(), null))
+        assertThatThrownBy(() -> OnnxIntentSession.load(variant(b -> withMeta(b, ModelContract.META_LABELS, null)).toString(), null))
                 .hasMessageContaining("does not fit the contract").hasMessageContaining(ModelContract.META_LABELS);
-        assertThatThrownBy(() -> IntentModel.load(variant(b -> withMeta(b, ModelContract.META_LABELS, "greeting,weather")).toString(), null))
+        assertThatThrownBy(() -> OnnxIntentSession.load(variant(b -> withMeta(b, ModelContract.META_LABELS, "greeting,weather")).toString(), null))
                 .hasMessageContaining("label 'weather' is not one of the policy's intents");
-        assertThatThrownBy(() -> IntentModel.load(variant(b -> withMeta(b, ModelContract.META_LABELS, "greeting,thanks,other")).toString(), null))
+        assertThatThrownBy(() -> OnnxIntentSession.load(variant(b -> withMeta(b, ModelContract.META_LABELS, "greeting,thanks,other")).toString(), null))
                 .hasMessageContaining("has 2 classes but the metadata names 3 labels");
-        assertThatThrownBy(() -> IntentModel.load(variant(b -> withMeta(b, ModelContract.META_FEATURIZER, "bpe")).toString(), null))
+        assertThatThrownBy(() -> OnnxIntentSession.load(variant(b -> withMeta(b, ModelContract.META_FEATURIZER, "bpe")).toString(), null))
                 .hasMessageContaining("expected 'char-ngram-v1'");
-        assertThatThrownBy(() -> IntentModel.load(variant(b -> withMeta(b, ModelContract.META_BUCKETS, "lots")).toString(), null))
+        assertThatThrownBy(() -> OnnxIntentSession.load(variant(b -> withMeta(b, ModelContract.META_BUCKETS, "lots")).toString(), null))
                 .hasMessageContaining("featurizer parameters");
-        assertThatThrownBy(() -> IntentModel.load(variant(b -> {
+        assertThatThrownBy(() -> OnnxIntentSession.load(variant(b -> {
             b.getGraphBuilder().getInputBuilder(0).setName("tokens");
             b.getGraphBuilder().getNodeBuilder(0).setInput(1, "tokens");
             return b;

@@ -20,9 +20,9 @@ class TelemetryCommandLineTest {
     /** Entry point of the child JVM: load the built model and classify one text. */
     public static final class LoadModel {
         public static void main(String[] args) throws Exception {
-            try (var model = dev.switchboard.intent.IntentModel.load(null, null)) {
+            try (var model = dev.switchboard.understand.OnnxIntentSession.load(null, null)) {
                 float[] p = model.predict(List.of(model.featurizer().featurize("where is my order")))[0];
-                int best = dev.switchboard.intent.IntentModel.argmax(p);
+                int best = dev.switchboard.understand.OnnxIntentSession.argmax(p);
                 System.out.println("intent=" + model.labels().get(best));
             }
         }

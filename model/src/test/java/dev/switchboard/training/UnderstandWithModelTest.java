@@ -2,8 +2,8 @@ package dev.switchboard.training;
 
 import dev.switchboard.functions.UnderstandFunction;
 import dev.switchboard.functions.UnderstoodMessage;
-import dev.switchboard.intent.InferenceService;
-import dev.switchboard.intent.InferenceSettings;
+import dev.switchboard.understand.InferenceService;
+import dev.switchboard.understand.InferenceSettings;
 import dev.switchboard.model.InboundMessage;
 import dev.switchboard.model.SessionKeys;
 import dev.switchboard.model.Sender;

@@ -1,6 +1,10 @@
 package dev.switchboard.dialogue;
 
-import dev.switchboard.format.markup.Markup;
+import dev.switchboard.understand.Intent;
+import dev.switchboard.understand.Languages;
+import dev.switchboard.understand.Understanding;
+
+import dev.switchboard.model.MarkupText;
 import dev.switchboard.model.MessageKind;
 import dev.switchboard.model.UnifiedMessage;
 
@@ -108,7 +112,7 @@ public final class DialoguePolicy implements Serializable {
                 String name = message.sender() == null ? null : message.sender().name();
                 String greeting = Templates.text(language, "greeting");
                 replies.add(greeting.replace("{name}", name == null ? ""
-                        : (Languages.CHINESE.equals(language) ? "，" : " ") + Markup.escape(name)));
+                        : (Languages.CHINESE.equals(language) ? "，" : " ") + MarkupText.escape(name)));
             }
             case GOODBYE -> {
                 state.slots.clear();
@@ -140,7 +144,7 @@ public final class DialoguePolicy implements Serializable {
 
     private static String answerWithOrder(Intent intent, String orderNumber, String language) {
         String key = intent == Intent.REFUND ? "refund" : "order_status";
-        return Templates.text(language, key).replace("{order}", Markup.escape(orderNumber));
+        return Templates.text(language, key).replace("{order}", MarkupText.escape(orderNumber));
     }
 
     private static void endFlow(DialogueState state) {

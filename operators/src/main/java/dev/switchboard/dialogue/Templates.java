@@ -1,9 +1,11 @@
 package dev.switchboard.dialogue;
 
+import dev.switchboard.understand.Languages;
+
 import java.util.Map;
 
 /**
- * Reply texts per language, in the common markup ({@link dev.switchboard.format.markup.Markup});
+ * Reply texts per language, in the common markup ({@link dev.switchboard.markup.Markup});
  * {@code {order}} and {@code {name}} are filled in by the policy, escaped.
  */
 final class Templates {

@@ -2,7 +2,7 @@ package dev.switchboard.format;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.normalize.Json;
+import dev.switchboard.model.Json;
 
 /** Small helpers shared by the JSON formatters. */
 final class Bodies {

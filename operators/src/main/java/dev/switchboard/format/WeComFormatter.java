@@ -1,9 +1,9 @@
 package dev.switchboard.format;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.format.markup.Flavor;
-import dev.switchboard.format.markup.Markup;
-import dev.switchboard.format.markup.MarkupSplitter;
+import dev.switchboard.markup.Flavor;
+import dev.switchboard.markup.Markup;
+import dev.switchboard.markup.MarkupSplitter;
 import dev.switchboard.model.Platforms;
 
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.switchboard.model.Headers;
 import dev.switchboard.model.OutboundRecord;
 import dev.switchboard.model.Topics;
-import dev.switchboard.normalize.Json;
+import dev.switchboard.model.Json;
 import org.apache.flink.api.common.functions.MapFunction;
 
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,10 @@
 package dev.switchboard.functions;
 
-import dev.switchboard.dialogue.IntentClassifier;
-import dev.switchboard.dialogue.KeywordIntentRules;
-import dev.switchboard.dialogue.Understanding;
-import dev.switchboard.intent.InferenceService;
-import dev.switchboard.intent.InferenceSettings;
+import dev.switchboard.understand.IntentClassifier;
+import dev.switchboard.understand.KeywordIntentRules;
+import dev.switchboard.understand.Understanding;
+import dev.switchboard.understand.InferenceService;
+import dev.switchboard.understand.InferenceSettings;
 import dev.switchboard.model.InboundMessage;
 import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
 import org.apache.flink.api.common.functions.OpenContext;

@@ -1,6 +1,6 @@
 package dev.switchboard.functions;
 
-import dev.switchboard.dialogue.Understanding;
+import dev.switchboard.understand.Understanding;
 import dev.switchboard.model.InboundMessage;
 
 /** A normalized message with what the understand step made of it. */

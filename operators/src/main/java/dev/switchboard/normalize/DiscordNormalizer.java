@@ -1,5 +1,8 @@
 package dev.switchboard.normalize;
 
+import dev.switchboard.model.Json;
+import dev.switchboard.model.MalformedPayloadException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.model.Attachment;
 import dev.switchboard.model.ChatType;

@@ -1,5 +1,7 @@
 package dev.switchboard.normalize;
 
+import dev.switchboard.model.MalformedPayloadException;
+
 /**
  * Turns one raw platform payload into unified messages. Implementations are plain Java, stateless and
  * thread-safe, and never throw anything but {@link MalformedPayloadException} for bad input.

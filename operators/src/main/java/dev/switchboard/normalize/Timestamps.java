@@ -1,5 +1,7 @@
 package dev.switchboard.normalize;
 
+import dev.switchboard.model.MalformedPayloadException;
+
 import java.math.BigDecimal;
 
 /** Platform time formats to epoch milliseconds. */

@@ -1,5 +1,7 @@
 package dev.switchboard.normalize;
 
+import dev.switchboard.model.Json;
+import dev.switchboard.model.MalformedPayloadException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;

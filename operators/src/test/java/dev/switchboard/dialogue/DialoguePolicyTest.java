@@ -1,5 +1,7 @@
 package dev.switchboard.dialogue;
 
+import dev.switchboard.understand.KeywordIntentRules;
+
 import dev.switchboard.model.Sender;
 import dev.switchboard.model.UnifiedMessage;
 import org.junit.jupiter.api.Test;

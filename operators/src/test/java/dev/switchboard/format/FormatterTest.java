@@ -1,7 +1,7 @@
 package dev.switchboard.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.normalize.Json;
+import dev.switchboard.model.Json;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

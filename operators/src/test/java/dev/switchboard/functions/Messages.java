@@ -1,6 +1,6 @@
 package dev.switchboard.functions;
 
-import dev.switchboard.dialogue.KeywordIntentRules;
+import dev.switchboard.understand.KeywordIntentRules;
 import dev.switchboard.model.InboundMessage;
 import dev.switchboard.model.SessionKeys;
 import dev.switchboard.model.Sender;

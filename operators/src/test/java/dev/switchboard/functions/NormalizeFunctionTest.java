@@ -1,5 +1,7 @@
 package dev.switchboard.functions;
 
+import dev.switchboard.normalize.GroupPolicy;
+
 import dev.switchboard.model.InboundMessage;
 import dev.switchboard.model.InboundRecord;
 import dev.switchboard.model.OutboundRecord;

@@ -1,7 +1,7 @@
 package dev.switchboard.functions;
 
-import dev.switchboard.dialogue.IntentClassifier;
-import dev.switchboard.dialogue.Understanding;
+import dev.switchboard.understand.IntentClassifier;
+import dev.switchboard.understand.Understanding;
 import dev.switchboard.model.InboundMessage;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;

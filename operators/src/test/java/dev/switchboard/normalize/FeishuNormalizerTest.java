@@ -1,5 +1,7 @@
 package dev.switchboard.normalize;
 
+import dev.switchboard.model.MalformedPayloadException;
+
 import dev.switchboard.model.Attachment;
 import dev.switchboard.model.ChatType;
 import dev.switchboard.model.Mention;

@@ -1,5 +1,7 @@
 package dev.switchboard.normalize;
 
+import dev.switchboard.model.MalformedPayloadException;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

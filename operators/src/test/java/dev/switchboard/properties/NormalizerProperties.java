@@ -1,6 +1,6 @@
 package dev.switchboard.properties;
 
-import dev.switchboard.normalize.MalformedPayloadException;
+import dev.switchboard.model.MalformedPayloadException;
 import dev.switchboard.normalize.Normalized;
 import dev.switchboard.normalize.Normalizer;
 import dev.switchboard.normalize.Normalizers;

@@ -1,13 +1,14 @@
 package dev.switchboard.properties;
 
+import dev.switchboard.model.MarkupText;
 import dev.switchboard.format.Formatter;
 import dev.switchboard.format.Formatters;
 import dev.switchboard.format.PlatformRequest;
 import dev.switchboard.format.Reply;
-import dev.switchboard.format.TextSplitter;
-import dev.switchboard.format.markup.Flavor;
-import dev.switchboard.format.markup.Markup;
-import dev.switchboard.format.markup.MarkupSplitter;
+import dev.switchboard.markup.TextSplitter;
+import dev.switchboard.markup.Flavor;
+import dev.switchboard.markup.Markup;
+import dev.switchboard.markup.MarkupSplitter;
 import dev.switchboard.model.Platforms;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -68,11 +69,11 @@ class SplittingProperties {
     Arbitrary<String> markupText() {
         Arbitrary<String> plain = chatText().map(t -> t.length() > 60 ? t.substring(0, 60) : t);
         Arbitrary<String> span = Arbitraries.oneOf(
-                plain.map(t -> "**" + Markup.escape(t.strip().isEmpty() ? "x" : t.strip()) + "**"),
+                plain.map(t -> "**" + MarkupText.escape(t.strip().isEmpty() ? "x" : t.strip()) + "**"),
                 plain.map(t -> "`" + t.replace("`", "").strip() + "x`"),
                 Arbitraries.of("[the page](https://example.com/a?b=1&c=2)", "[订单](https://example.cn/o/48213)"),
                 Arbitraries.of("\n- item <one> & two\n", "\n```\nlet x = a*b_c;\n```\n").map(t -> t.replace("\\n", "\n")),
-                plain.map(Markup::escape));
+                plain.map(MarkupText::escape));
         return span.list().ofMinSize(1).ofMaxSize(120).map(parts -> String.join(" ", parts));
     }
 

@@ -3,7 +3,7 @@ package dev.switchboard.savepoints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.switchboard.functions.OperatorIds;
-import dev.switchboard.normalize.Json;
+import dev.switchboard.model.Json;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;

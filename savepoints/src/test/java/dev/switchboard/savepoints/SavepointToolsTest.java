@@ -85,7 +85,7 @@ class SavepointToolsTest {
         String report = run("inspect", savepoint);
         assertThat(report).as(report).contains("\"sessions\" : 3");
         assertThat(report).contains("\"slack\"").contains("\"telegram\"");
-        var all = dev.switchboard.normalize.Json.MAPPER.readTree(report).path("all");
+        var all = dev.switchboard.model.Json.MAPPER.readTree(report).path("all");
         assertThat(all.path("stateBytes").path("min").asLong()).isGreaterThan(50);
         // Every session was started by the current version, so each has an age and an idle time.
         assertThat(all.path("ageSeconds").path("max").isNumber()).as(report).isTrue();

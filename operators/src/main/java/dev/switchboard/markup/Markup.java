@@ -1,4 +1,6 @@
-package dev.switchboard.format.markup;
+package dev.switchboard.markup;
+
+import dev.switchboard.model.MarkupText;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,19 +44,6 @@ public final class Markup {
 
     public record CodeBlock(String code) implements Block {}
 
-    /** Escapes text so that it is taken literally inside markup (for values put into templates). */
-    public static String escape(String text) {
-        StringBuilder sb = new StringBuilder(text.length() + 8);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if ("\\*_`[]".indexOf(c) >= 0) {
-                sb.append('\\');
-            }
-            sb.append(c);
-        }
-        return sb.toString();
-    }
-
     public static List<Block> parse(String source) {
         List<Block> blocks = new ArrayList<>();
         String[] lines = source.replace("\r\n", "\n").split("\n", -1);
@@ -92,7 +81,7 @@ public final class Markup {
         int i = 0;
         while (i < s.length()) {
             char c = s.charAt(i);
-            if (c == '\\' && i + 1 < s.length() && "\\*_`[]".indexOf(s.charAt(i + 1)) >= 0) {
+            if (c == '\\' && i + 1 < s.length() && MarkupText.RESERVED.indexOf(s.charAt(i + 1)) >= 0) {
                 text.append(s.charAt(i + 1));
                 i += 2;
                 continue;
@@ -157,7 +146,7 @@ public final class Markup {
         StringBuilder sb = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '\\' && i + 1 < s.length() && "\\*_`[]".indexOf(s.charAt(i + 1)) >= 0) {
+            if (c == '\\' && i + 1 < s.length() && MarkupText.RESERVED.indexOf(s.charAt(i + 1)) >= 0) {
                 sb.append(s.charAt(++i));
             } else {
                 sb.append(c);

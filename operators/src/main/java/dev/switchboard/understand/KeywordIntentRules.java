@@ -1,4 +1,4 @@
-package dev.switchboard.dialogue;
+package dev.switchboard.understand;
 
 import java.io.Serializable;
 import java.util.EnumMap;

@@ -1,4 +1,4 @@
-package dev.switchboard.normalize;
+package dev.switchboard.model;
 
 /**
  * A payload that cannot be read as what its topic promises. The message is the human-readable reason

@@ -1,8 +1,9 @@
-package dev.switchboard.format;
+package dev.switchboard.markup;
 
-import dev.switchboard.format.markup.Flavor;
-import dev.switchboard.format.markup.Markup;
-import dev.switchboard.format.markup.MarkupSplitter;
+import dev.switchboard.model.MarkupText;
+import dev.switchboard.markup.Flavor;
+import dev.switchboard.markup.Markup;
+import dev.switchboard.markup.MarkupSplitter;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -37,8 +38,8 @@ class MarkupTest {
     @Test
     void escapedValuesStayLiteral() {
         String name = "Ana_*`[x]";
-        assertThat(Flavor.PLAIN.render(Markup.parse("Hi " + Markup.escape(name) + "!"))).isEqualTo("Hi Ana_*`[x]!");
-        assertThat(Flavor.TELEGRAM_HTML.render(Markup.parse("**" + Markup.escape("<b>") + "**"))).isEqualTo("<b>&lt;b&gt;</b>");
+        assertThat(Flavor.PLAIN.render(Markup.parse("Hi " + MarkupText.escape(name) + "!"))).isEqualTo("Hi Ana_*`[x]!");
+        assertThat(Flavor.TELEGRAM_HTML.render(Markup.parse("**" + MarkupText.escape("<b>") + "**"))).isEqualTo("<b>&lt;b&gt;</b>");
     }
 
     @Test

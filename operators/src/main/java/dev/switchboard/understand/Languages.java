@@ -1,4 +1,4 @@
-package dev.switchboard.dialogue;
+package dev.switchboard.understand;
 
 /** The reply languages and how a message's language is told. */
 public final class Languages {

@@ -1,9 +1,9 @@
-package dev.switchboard.intent;
+package dev.switchboard.understand;
 
 import ai.onnxruntime.OrtException;
-import dev.switchboard.dialogue.IntentClassifier;
-import dev.switchboard.dialogue.Languages;
-import dev.switchboard.dialogue.Understanding;
+import dev.switchboard.understand.IntentClassifier;
+import dev.switchboard.understand.Languages;
+import dev.switchboard.understand.Understanding;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +44,7 @@ public final class InferenceService implements IntentClassifier {
                            CompletableFuture<Understanding> result) {}
 
     private final Key key;
-    private final IntentModel model;
+    private final OnnxIntentSession model;
     private final BlockingQueue<Request> queue;
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running = true;
@@ -57,7 +57,7 @@ public final class InferenceService implements IntentClassifier {
     /** Holds back injected-delay results; null unless the settings inject delays. */
     private final ScheduledExecutorService delayer;
 
-    private InferenceService(Key key, IntentModel model) {
+    private InferenceService(Key key, OnnxIntentSession model) {
         this.key = key;
         this.model = model;
         this.queue = new ArrayBlockingQueue<>(key.queueCapacity());
@@ -84,7 +84,7 @@ public final class InferenceService implements IntentClassifier {
                 settings.queueCapacity(), settings.workers(), settings.injectedDelayShare(), settings.injectedDelay().toNanos());
         InferenceService service = SHARED.get(key);
         if (service == null) {
-            IntentModel model = IntentModel.load(settings.modelPath(), gpuIndex);
+            OnnxIntentSession model = OnnxIntentSession.load(settings.modelPath(), gpuIndex);
             LOG.info("Intent model {} ({} labels) runs on {}; batches of up to {} after at most {} µs, {} worker(s)",
                     model.name(), model.labels().size(), model.provider().describe(), settings.maxBatch(),
                     settings.maxDelay().toNanos() / 1000, settings.workers());
@@ -140,7 +140,7 @@ public final class InferenceService implements IntentClassifier {
         return SHARED.size();
     }
 
-    public IntentModel model() {
+    public OnnxIntentSession model() {
         return model;
     }
 
@@ -221,7 +221,7 @@ public final class InferenceService implements IntentClassifier {
         List<String> labels = model.labels();
         for (int i = 0; i < batch.size(); i++) {
             float[] p = probabilities[i];
-            int best = IntentModel.argmax(p);
+            int best = OnnxIntentSession.argmax(p);
             Request r = batch.get(i);
             Understanding understanding = new Understanding(labels.get(best), p[best], false, r.language(), model.name());
             if (delayer != null && ThreadLocalRandom.current().nextDouble() < key.injectedDelayShare()) {

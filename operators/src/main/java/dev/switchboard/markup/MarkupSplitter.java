@@ -1,12 +1,12 @@
-package dev.switchboard.format.markup;
+package dev.switchboard.markup;
 
-import dev.switchboard.format.TextSplitter;
-import dev.switchboard.format.markup.Markup.Block;
-import dev.switchboard.format.markup.Markup.Bullet;
-import dev.switchboard.format.markup.Markup.CodeBlock;
-import dev.switchboard.format.markup.Markup.Inline;
-import dev.switchboard.format.markup.Markup.Line;
-import dev.switchboard.format.markup.Markup.Text;
+import dev.switchboard.markup.TextSplitter;
+import dev.switchboard.markup.Markup.Block;
+import dev.switchboard.markup.Markup.Bullet;
+import dev.switchboard.markup.Markup.CodeBlock;
+import dev.switchboard.markup.Markup.Inline;
+import dev.switchboard.markup.Markup.Line;
+import dev.switchboard.markup.Markup.Text;
 
 import java.util.ArrayList;
 import java.util.List;

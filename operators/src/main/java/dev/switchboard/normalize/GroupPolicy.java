@@ -1,4 +1,4 @@
-package dev.switchboard.functions;
+package dev.switchboard.normalize;
 
 import dev.switchboard.model.ChatType;
 import dev.switchboard.model.Mention;

@@ -1,4 +1,4 @@
-package dev.switchboard.intent;
+package dev.switchboard.understand;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
@@ -7,7 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import dev.switchboard.dialogue.Intent;
+import dev.switchboard.understand.Intent;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,13 +25,13 @@ import java.util.Set;
  * An intent model file loaded into an ONNX Runtime session, checked against {@link ModelContract} at
  * load time: a file that does not fit is refused with a message that says what is wrong.
  */
-public final class IntentModel implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IntentModel.class);
+public final class OnnxIntentSession implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OnnxIntentSession.class);
 
     /** Where the model comes from: the file the build trained (null path) or a user's file. */
     public static byte[] readBytes(String path) throws IOException {
         if (path == null) {
-            try (InputStream in = IntentModel.class.getResourceAsStream(ModelContract.BUILT_IN_RESOURCE)) {
+            try (InputStream in = OnnxIntentSession.class.getResourceAsStream(ModelContract.BUILT_IN_RESOURCE)) {
                 if (in == null) {
                     throw new IOException("the built-in intent model " + ModelContract.BUILT_IN_RESOURCE
                             + " is not on the class path (is switchboard-model on it?)");
@@ -49,7 +49,7 @@ public final class IntentModel implements AutoCloseable {
     private final Featurizer featurizer;
     private final ExecutionProvider provider;
 
-    private IntentModel(OrtEnvironment env, OrtSession session, String name, List<String> labels,
+    private OnnxIntentSession(OrtEnvironment env, OrtSession session, String name, List<String> labels,
             Featurizer featurizer, ExecutionProvider provider) {
         this.env = env;
         this.session = session;
@@ -66,7 +66,7 @@ public final class IntentModel implements AutoCloseable {
      * @param gpuIndex the GPU Flink assigned to this TaskManager, or null for none
      * @throws IllegalArgumentException when the file cannot be read or does not fit the contract
      */
-    public static IntentModel load(String path, Integer gpuIndex) {
+    public static OnnxIntentSession load(String path, Integer gpuIndex) {
         String what = path == null ? "built-in intent model" : "intent model " + path;
         byte[] bytes;
         try {
@@ -94,7 +94,7 @@ public final class IntentModel implements AutoCloseable {
             Featurizer featurizer = featurizer(meta, what);
             checkSignature(session, labels.size(), what);
             String name = meta.getOrDefault(ModelContract.META_NAME, path == null ? "built-in" : Path.of(path).getFileName().toString());
-            return new IntentModel(env, session, name, labels, featurizer, provider);
+            return new OnnxIntentSession(env, session, name, labels, featurizer, provider);
         } catch (OrtException | RuntimeException e) {
             try {
                 session.close();

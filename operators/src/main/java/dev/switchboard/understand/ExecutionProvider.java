@@ -1,4 +1,4 @@
-package dev.switchboard.intent;
+package dev.switchboard.understand;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;

@@ -1,4 +1,4 @@
-package dev.switchboard.dialogue;
+package dev.switchboard.understand;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

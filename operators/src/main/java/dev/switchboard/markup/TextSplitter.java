@@ -1,4 +1,4 @@
-package dev.switchboard.format;
+package dev.switchboard.markup;
 
 import java.util.ArrayList;
 import java.util.List;

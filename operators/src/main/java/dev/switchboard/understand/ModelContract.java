@@ -1,4 +1,4 @@
-package dev.switchboard.intent;
+package dev.switchboard.understand;
 
 /**
  * What an intent model file must provide to be served (the project's own model is built to it; a

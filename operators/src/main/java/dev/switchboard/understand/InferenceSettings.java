@@ -1,4 +1,4 @@
-package dev.switchboard.intent;
+package dev.switchboard.understand;
 
 import java.io.Serializable;
 import java.time.Duration;

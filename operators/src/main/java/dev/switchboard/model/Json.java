@@ -1,4 +1,4 @@
-package dev.switchboard.normalize;
+package dev.switchboard.model;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -172,7 +172,7 @@ public final class Json {
         return null;
     }
 
-    static String firstLine(String s) {
+    public static String firstLine(String s) {
         if (s == null) {
             return "unreadable";
         }

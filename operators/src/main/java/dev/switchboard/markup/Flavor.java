@@ -1,15 +1,15 @@
-package dev.switchboard.format.markup;
+package dev.switchboard.markup;
 
-import dev.switchboard.format.markup.Markup.Block;
-import dev.switchboard.format.markup.Markup.Bold;
-import dev.switchboard.format.markup.Markup.Bullet;
-import dev.switchboard.format.markup.Markup.Code;
-import dev.switchboard.format.markup.Markup.CodeBlock;
-import dev.switchboard.format.markup.Markup.Inline;
-import dev.switchboard.format.markup.Markup.Italic;
-import dev.switchboard.format.markup.Markup.Line;
-import dev.switchboard.format.markup.Markup.Link;
-import dev.switchboard.format.markup.Markup.Text;
+import dev.switchboard.markup.Markup.Block;
+import dev.switchboard.markup.Markup.Bold;
+import dev.switchboard.markup.Markup.Bullet;
+import dev.switchboard.markup.Markup.Code;
+import dev.switchboard.markup.Markup.CodeBlock;
+import dev.switchboard.markup.Markup.Inline;
+import dev.switchboard.markup.Markup.Italic;
+import dev.switchboard.markup.Markup.Line;
+import dev.switchboard.markup.Markup.Link;
+import dev.switchboard.markup.Markup.Text;
 
 import java.util.List;
 

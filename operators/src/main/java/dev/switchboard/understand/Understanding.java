@@ -1,4 +1,4 @@
-package dev.switchboard.dialogue;
+package dev.switchboard.understand;
 
 /**
  * What the understand step concluded about one message.
