@@ -37,7 +37,7 @@ public final class InferenceBenchmark {
         double seconds = 3;
         int callers = 8;
         int window = 64;
-        Path data = Path.of("model/data/utterances.tsv");
+        Path data = Path.of("training/data/utterances.tsv");
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);

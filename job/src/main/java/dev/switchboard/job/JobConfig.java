@@ -68,8 +68,6 @@ public record JobConfig(
         o.put("inference-max-delay", new String[] {"2ms", "longest wait of the oldest queued request for its batch to fill"});
         o.put("inference-workers", new String[] {"2", "threads per TaskManager forming batches and running the model"});
         o.put("inference-queue-capacity", new String[] {"10000", "requests queued per TaskManager before new ones are refused (retried, then answered by the rules)"});
-        o.put("inference-injected-delay", new String[] {"0ms", "fault injection for benchmarks and drills: how long a held-back model result is delayed"});
-        o.put("inference-injected-delay-share", new String[] {"0", "fault injection: share (0..1) of model results held back by --inference-injected-delay; 0 in production"});
         return java.util.Collections.unmodifiableMap(o);
     }
 
@@ -166,12 +164,10 @@ public record JobConfig(
                     : new InferenceSettings(model.equals("built-in") ? null : model, false,
                             integer(v, "inference-batch-size"), duration(v, "inference-max-delay"),
                             integer(v, "inference-queue-capacity"), decimal(v, "intent-min-confidence"),
-                            integer(v, "inference-workers"), decimal(v, "inference-injected-delay-share"),
-                            duration(v, "inference-injected-delay"));
+                            integer(v, "inference-workers"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage() + " (--inference-batch-size, --inference-max-delay,"
-                    + " --inference-queue-capacity, --inference-workers, --intent-min-confidence,"
-                    + " --inference-injected-delay, --inference-injected-delay-share)", e);
+                    + " --inference-queue-capacity, --inference-workers, --intent-min-confidence)", e);
         }
         return new JobConfig(kafka, topics, botId, dialogue, checkpointInterval, get(v, "checkpoint-dir"),
                 duration(v, "buffer-timeout"), p,

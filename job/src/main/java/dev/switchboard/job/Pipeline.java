@@ -14,6 +14,7 @@ import dev.switchboard.functions.UnderstoodMessage;
 import dev.switchboard.model.InboundMessage;
 import dev.switchboard.model.InboundRecord;
 import dev.switchboard.model.OutboundRecord;
+import dev.switchboard.understand.IntentClassifier;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
@@ -21,6 +22,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.util.function.SerializableFunction;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -44,6 +46,15 @@ public final class Pipeline {
             Consumer<DataStream<OutboundRecord>> handoffs) {}
 
     public static void define(DataStream<InboundRecord> records, JobConfig config, Sinks sinks) {
+        define(records, config, sinks, null);
+    }
+
+    /**
+     * The topology with the model seen through {@code classifierDecorator} (null: as it is). Production
+     * passes none; the benchmark wraps the model to hold back a share of its results.
+     */
+    public static void define(DataStream<InboundRecord> records, JobConfig config, Sinks sinks,
+            SerializableFunction<IntentClassifier, IntentClassifier> classifierDecorator) {
         SingleOutputStreamOperator<InboundMessage> messages = records
                 .process(new NormalizeFunction(config.topics(), config.defaultBotId(), config.bots(),
                         new GroupPolicy(config.groupPolicy(), config.bots()), config.answerEdits()))
@@ -55,7 +66,7 @@ public final class Pipeline {
         // and a slow classification holds back only its own session (orderedWait would hold the subtask).
         KeyedStream<InboundMessage, String> bySession = messages.keyBy(new SessionKeySelector());
         DataStream<UnderstoodMessage> understood = AsyncDataStream.unorderedWait(
-                        bySession, new UnderstandFunction(config.inference()), config.understandTimeout().toMillis(),
+                        bySession, new UnderstandFunction(config.inference(), classifierDecorator), config.understandTimeout().toMillis(),
                         TimeUnit.MILLISECONDS, config.understandCapacity())
                 .uid(OperatorIds.UNDERSTAND)
                 .name("understand");

@@ -15,8 +15,11 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import java.util.Arrays;
+import dev.switchboard.understand.IntentClassifier;
 import dev.switchboard.understand.OnnxIntentSession;
+import org.apache.flink.util.function.SerializableFunction;
+
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +88,12 @@ public final class SwitchboardJob {
 
     /** The whole job on {@code env}: Kafka source, topology, Kafka sinks. */
     public static StreamExecutionEnvironment build(StreamExecutionEnvironment env, JobConfig config) {
+        return build(env, config, null);
+    }
+
+    /** The whole job, with the model seen through {@code classifierDecorator} (see {@link Pipeline#define}). */
+    public static StreamExecutionEnvironment build(StreamExecutionEnvironment env, JobConfig config,
+            SerializableFunction<IntentClassifier, IntentClassifier> classifierDecorator) {
         if (config.parallelism() > 0) {
             env.setParallelism(config.parallelism());
         }
@@ -98,7 +107,8 @@ public final class SwitchboardJob {
                 deadLetters -> deadLetters.sinkTo(ChatKafka.sink(config.kafka(), "dlq"))
                         .uid(OperatorIds.SINK_DEAD_LETTERS).name("kafka: " + config.topics().deadLetters()),
                 handoffs -> handoffs.sinkTo(ChatKafka.sink(config.kafka(), "handoff"))
-                        .uid(OperatorIds.SINK_HANDOFFS).name("kafka: " + config.topics().handoff())));
+                        .uid(OperatorIds.SINK_HANDOFFS).name("kafka: " + config.topics().handoff())),
+                classifierDecorator);
         return env;
     }
 }

@@ -1,11 +1,14 @@
 package dev.switchboard.job;
 
+import dev.switchboard.testkit.KafkaProcess;
+
+import dev.switchboard.testkit.KafkaClients;
+import dev.switchboard.testkit.MiniClusters;
 import dev.switchboard.model.Platforms;
 import dev.switchboard.model.Topics;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterRESTAddress;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -43,10 +46,7 @@ class BrokerRestartITCase {
     private static final int CONVERSATIONS = 300;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
 
     @Test
     void aBrokerRestartLosesNothingAndDuplicatesNothing(@TempDir Path tmp, @InjectClusterRESTAddress URI rest) throws Exception {
@@ -69,15 +69,16 @@ class BrokerRestartITCase {
             Map<String, Integer> repliesPerSource = new HashMap<>();
             int records = 0;
             String restarts;
-            try (KafkaProducer<byte[], byte[]> producer = TestClients.producer(kafka.bootstrapServers())) {
+            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
                 for (int i = 0; i < MESSAGES; i++) {
                     long chat = 7_000_000 + i % CONVERSATIONS;
                     producer.send(new ProducerRecord<>(topics.inbound("telegram"),
                             Long.toString(chat).getBytes(StandardCharsets.UTF_8),
-                            TestClients.telegramUpdate(200_000 + i, chat, "hello").getBytes(StandardCharsets.UTF_8)));
+                            KafkaClients.telegramUpdate(200_000 + i, chat, "hello").getBytes(StandardCharsets.UTF_8)));
                     if (i == MESSAGES / 3) {
                         producer.flush();
-                        waitForReplies(kafka, topics, MESSAGES / 10);
+                        assertThat(KafkaClients.readAtLeast(kafka.bootstrapServers(), topics.outbound("telegram"), MESSAGES / 10, Duration.ofSeconds(60)))
+                            .as("replies before the restart").hasSizeGreaterThanOrEqualTo(MESSAGES / 10);
                         // The broker goes away with transactions open and records in flight, stays away
                         // for a few checkpoint intervals, and comes back on the same port and log dir.
                         kafka.stopBroker();
@@ -87,7 +88,7 @@ class BrokerRestartITCase {
                 }
                 producer.flush();
 
-                try (KafkaConsumer<byte[], byte[]> consumer = TestClients.consumer(kafka.bootstrapServers(), "restart-reader", true)) {
+                try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(kafka.bootstrapServers(), "restart-reader", true)) {
                     consumer.subscribe(Pattern.compile(Pattern.quote(topics.outbound("telegram"))));
                     long deadline = System.currentTimeMillis() + 180_000;
                     long quietSince = System.currentTimeMillis();
@@ -95,7 +96,7 @@ class BrokerRestartITCase {
                         var batch = consumer.poll(Duration.ofMillis(300));
                         for (ConsumerRecord<byte[], byte[]> r : batch) {
                             records++;
-                            repliesPerSource.merge(header(r, "source-message-id") + "@"
+                            repliesPerSource.merge(KafkaClients.header(r, "source-message-id") + "@"
                                     + new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
                         }
                         if (!batch.isEmpty()) {
@@ -124,20 +125,5 @@ class BrokerRestartITCase {
         }
     }
 
-    private static void waitForReplies(KafkaProcess kafka, Topics topics, int n) {
-        try (KafkaConsumer<byte[], byte[]> consumer = TestClients.consumer(kafka.bootstrapServers(), "restart-progress", false)) {
-            consumer.subscribe(Pattern.compile(Pattern.quote(topics.outbound("telegram"))));
-            int seen = 0;
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (seen < n && System.currentTimeMillis() < deadline) {
-                seen += consumer.poll(Duration.ofMillis(100)).count();
-            }
-            assertThat(seen).as("replies before the restart").isGreaterThanOrEqualTo(n);
-        }
-    }
 
-    private static String header(ConsumerRecord<?, ?> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
 }

@@ -1,7 +1,8 @@
 package dev.switchboard.job;
 
+import dev.switchboard.testkit.KafkaClients;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.demo.EmbeddedKafka;
+import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.model.Platforms;
 import dev.switchboard.model.Topics;
 import dev.switchboard.model.Json;
@@ -55,7 +56,7 @@ class ClusterUpgradeITCase {
         Path currentJar = currentJar();
         Path previousJar = previousReleaseJar(currentJar, tmp);
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             KafkaProducer<byte[], byte[]> producer = TestClients.producer(kafka)) {
+             KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka)) {
             Topics topics = new Topics("upgrade.");
             kafka.createTopics(topics.all(Platforms.SUPPORTED), 2);
             List<String> jobArgs = List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", topics.prefix(),
@@ -69,8 +70,8 @@ class ClusterUpgradeITCase {
                 // v1: two users are asked for their order number.
                 String v1 = last(cluster(concat(List.of("submit", "--jar", previousJar.toString(), "--"), jobArgs)));
                 assertThat(operatorNames(v1)).anyMatch(n -> n.contains("dialogue")).noneMatch(n -> n.contains("handoff-records"));
-                send(producer, topics, 555, TestClients.telegramUpdate(1, 555, "where is my order?"));
-                send(producer, topics, 666, TestClients.telegramUpdate(2, 666, "I want a refund"));
+                send(producer, topics, 555, KafkaClients.telegramUpdate(1, 555, "where is my order?"));
+                send(producer, topics, 666, KafkaClients.telegramUpdate(2, 666, "I want a refund"));
                 assertThat(await(kafka, topics.outbound("telegram"), 2).values())
                         .contains("Sure. What's your order number?");
                 String savepoint = last(cluster("stop-with-savepoint", v1, savepoints));
@@ -83,9 +84,9 @@ class ClusterUpgradeITCase {
                 // v2 from the savepoint: the flows complete, a third user's handoff goes through the new operators.
                 String v2 = last(cluster(concat(List.of("submit", "-s", savepoint, "--"), jobArgs)));
                 assertThat(operatorNames(v2)).anyMatch(n -> n.contains("handoff-records"));
-                send(producer, topics, 555, TestClients.telegramUpdate(3, 555, "48213"));
-                send(producer, topics, 666, TestClients.telegramUpdate(4, 666, "51177"));
-                send(producer, topics, 777, TestClients.telegramUpdate(5, 777, "let me talk to a human"));
+                send(producer, topics, 555, KafkaClients.telegramUpdate(3, 555, "48213"));
+                send(producer, topics, 666, KafkaClients.telegramUpdate(4, 666, "51177"));
+                send(producer, topics, 777, KafkaClients.telegramUpdate(5, 777, "let me talk to a human"));
                 Map<String, String> replies = await(kafka, topics.outbound("telegram"), 5);
                 assertThat(replies.get("555")).isEqualTo(
                         "Got it: order <b>48213</b>. I've requested its latest status and will post the update in this chat.");
@@ -209,20 +210,13 @@ class ClusterUpgradeITCase {
     /** Waits for {@code count} records on the topic; returns the last record's text (or the whole body) per key. */
     private static Map<String, String> await(EmbeddedKafka kafka, String topic, int count) throws IOException {
         Map<String, String> byKey = new TreeMap<>();
-        int seen = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = TestClients.consumer(kafka, "upgrade-reader", false)) {
-            consumer.subscribe(Pattern.compile(Pattern.quote(topic)));
-            long deadline = System.currentTimeMillis() + 120_000;
-            while (seen < count && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    seen++;
-                    JsonNode body = Json.MAPPER.readTree(r.value());
-                    byKey.put(new String(r.key(), StandardCharsets.UTF_8),
-                            body.has("text") ? body.get("text").asText() : body.toString());
-                }
-            }
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaClients.readAtLeast(kafka.bootstrapServers(), topic, count,
+                Duration.ofSeconds(120));
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            JsonNode body = Json.MAPPER.readTree(r.value());
+            byKey.put(KafkaClients.key(r), body.has("text") ? body.get("text").asText() : body.toString());
         }
-        assertThat(seen).as("records on " + topic + ": " + byKey).isGreaterThanOrEqualTo(count);
+        assertThat(records).as("records on " + topic + ": " + byKey).hasSizeGreaterThanOrEqualTo(count);
         return byKey;
     }
 }

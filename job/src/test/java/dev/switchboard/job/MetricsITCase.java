@@ -1,13 +1,14 @@
 package dev.switchboard.job;
 
+import dev.switchboard.testkit.KafkaClients;
+import dev.switchboard.testkit.MiniClusters;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.demo.EmbeddedKafka;
+import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.model.Platforms;
 import dev.switchboard.model.Topics;
 import dev.switchboard.model.Json;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -48,11 +49,7 @@ class MetricsITCase {
     private static final int MESSAGES = 20;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(reporter())
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = MiniClusters.twoSlots(reporter());
 
     private static Configuration reporter() {
         Configuration c = new Configuration();
@@ -75,7 +72,7 @@ class MetricsITCase {
     @Test
     void customMetricsReachPrometheusWithTheValuesTheTrafficImplies(@TempDir Path tmp) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             KafkaProducer<byte[], byte[]> producer = TestClients.producer(kafka)) {
+             KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka)) {
             Topics topics = new Topics("metrics.");
             kafka.createTopics(topics.all(Platforms.SUPPORTED), 2);
             JobConfig config = JobConfig.parse(List.of("--bootstrap-servers", kafka.bootstrapServers(),

@@ -1,13 +1,14 @@
 package dev.switchboard.job;
 
-import dev.switchboard.demo.EmbeddedKafka;
+import dev.switchboard.testkit.KafkaClients;
+import dev.switchboard.testkit.MiniClusters;
+import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.model.Platforms;
 import dev.switchboard.model.Topics;
 import dev.switchboard.model.Json;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,16 +36,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OlderSavepointRestoreITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
 
     @Test
     void aConversationFromAnOlderStateTypeContinues(@TempDir Path tmp) throws Exception {
         String savepoint = OlderSavepointRestoreITCase.class.getResource("/savepoints/v0-turn-without-userid").toURI().toString();
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             KafkaProducer<byte[], byte[]> producer = TestClients.producer(kafka)) {
+             KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka)) {
             Topics topics = Topics.withDefaultPrefix();
             kafka.createTopics(topics.all(Platforms.SUPPORTED), 2);
             // The keyword rules, not the model: "48213" alone is then understood only through the restored
@@ -63,7 +61,7 @@ class OlderSavepointRestoreITCase {
                                 + "\"chat\":{\"id\":555,\"type\":\"private\"},\"date\":1732181122,\"text\":\"48213\"}}")
                                 .getBytes(StandardCharsets.UTF_8)));
                 producer.flush();
-                try (KafkaConsumer<byte[], byte[]> consumer = TestClients.consumer(kafka, "older-reader", false)) {
+                try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(kafka, "older-reader", false)) {
                     consumer.subscribe(Pattern.compile(Pattern.quote(topics.outbound("telegram"))));
                     long deadline = System.currentTimeMillis() + 90_000;
                     while (texts.isEmpty() && System.currentTimeMillis() < deadline) {

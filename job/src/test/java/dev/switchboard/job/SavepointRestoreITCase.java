@@ -1,7 +1,9 @@
 package dev.switchboard.job;
 
+import dev.switchboard.testkit.KafkaClients;
+import dev.switchboard.testkit.MiniClusters;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.demo.EmbeddedKafka;
+import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.model.Platforms;
 import dev.switchboard.model.Topics;
 import dev.switchboard.model.Json;
@@ -11,7 +13,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,15 +41,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SavepointRestoreITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
 
     @Test
     void conversationsSurviveAStopWithSavepointAndErasureHolds(@TempDir Path tmp) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             KafkaProducer<byte[], byte[]> producer = TestClients.producer(kafka)) {
+             KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka)) {
             Topics topics = new Topics("sp.chat.");
             kafka.createTopics(topics.all(Platforms.SUPPORTED), 2);
             JobConfig config = JobConfig.parse(List.of(
@@ -62,8 +60,8 @@ class SavepointRestoreITCase {
             // v1: both users are asked for their order number.
             JobClient v1 = SwitchboardJob.build(StreamExecutionEnvironment.getExecutionEnvironment(
                     SwitchboardJob.jobConfiguration(config)), config).executeAsync("switchboard-v1");
-            send(producer, topics, 555, TestClients.telegramUpdate(1, 555, "where is my order?"));
-            send(producer, topics, 666, TestClients.telegramUpdate(2, 666, "where is my order?"));
+            send(producer, topics, 555, KafkaClients.telegramUpdate(1, 555, "where is my order?"));
+            send(producer, topics, 666, KafkaClients.telegramUpdate(2, 666, "where is my order?"));
             List<ConsumerRecord<byte[], byte[]>> replies = await(kafka, topics, 2);
             assertThat(replies).extracting(SavepointRestoreITCase::text).containsOnly("Sure. What's your order number?");
             String savepoint = v1.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
@@ -81,8 +79,8 @@ class SavepointRestoreITCase {
             JobClient v2 = SwitchboardJob.build(StreamExecutionEnvironment.getExecutionEnvironment(restore), config)
                     .executeAsync("switchboard-v2");
             try {
-                send(producer, topics, 555, TestClients.telegramUpdate(3, 555, "48213"));
-                send(producer, topics, 666, TestClients.telegramUpdate(4, 666, "77777"));
+                send(producer, topics, 555, KafkaClients.telegramUpdate(3, 555, "48213"));
+                send(producer, topics, 666, KafkaClients.telegramUpdate(4, 666, "77777"));
                 replies = await(kafka, topics, 4);
             } finally {
                 v2.cancel().get();
@@ -101,14 +99,8 @@ class SavepointRestoreITCase {
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> await(EmbeddedKafka kafka, Topics topics, int count) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = TestClients.consumer(kafka, "sp-reader", false)) {
-            consumer.subscribe(Pattern.compile(Pattern.quote(topics.outbound("telegram"))));
-            long deadline = System.currentTimeMillis() + 90_000;
-            while (records.size() < count && System.currentTimeMillis() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaClients.readAtLeast(kafka.bootstrapServers(),
+                topics.outbound("telegram"), count, Duration.ofSeconds(90));
         assertThat(records).as("replies").hasSizeGreaterThanOrEqualTo(count);
         return records;
     }

@@ -1,12 +1,13 @@
 package dev.switchboard.job;
 
+import dev.switchboard.testkit.KafkaClients;
+import dev.switchboard.testkit.MiniClusters;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.demo.EmbeddedKafka;
+import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.model.Platforms;
 import dev.switchboard.model.Topics;
 import dev.switchboard.model.Json;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -45,10 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SwitchboardPipelineITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
 
     private static EmbeddedKafka kafka;
 
@@ -84,7 +82,7 @@ class SwitchboardPipelineITCase {
         kafka.createTopics(topics.all(Platforms.SUPPORTED), 2);
 
         byte[] redelivered = payload("whatsapp_dashboard_sample.json");
-        try (KafkaProducer<byte[], byte[]> producer = TestClients.producer(kafka)) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka)) {
             send(producer, topics.inbound("telegram"), "1111111", payload("telegram_text.json"), "acme");
             send(producer, topics.inbound("slack"), "C123ABC456", payload("slack_app_mention.json"), "acme");
             send(producer, topics.inbound("slack"), null, payload("slack_url_verification.json"), "acme");
@@ -131,11 +129,11 @@ class SwitchboardPipelineITCase {
         // Telegram: a sendMessage body keyed by the chat.
         List<ConsumerRecord<byte[], byte[]>> telegram = byTopic.get(topics.outbound("telegram"));
         ConsumerRecord<byte[], byte[]> start = only(telegram, r -> key(r).equals("1111111"));
-        assertThat(header(start, "endpoint")).isEqualTo("sendMessage");
-        assertThat(header(start, "source-message-id")).isEqualTo("1365");
-        assertThat(header(start, "bot-id")).isEqualTo("acme");
-        assertThat(header(start, "idempotency-key")).hasSize(32);
-        assertThat(header(start, "source-received-at")).matches("\\d{13}");
+        assertThat(KafkaClients.header(start, "endpoint")).isEqualTo("sendMessage");
+        assertThat(KafkaClients.header(start, "source-message-id")).isEqualTo("1365");
+        assertThat(KafkaClients.header(start, "bot-id")).isEqualTo("acme");
+        assertThat(KafkaClients.header(start, "idempotency-key")).hasSize(32);
+        assertThat(KafkaClients.header(start, "source-received-at")).matches("\\d{13}");
         assertThat(json(start).get("chat_id").asLong()).isEqualTo(1111111L);
         assertThat(json(start).at("/reply_parameters/message_id").asLong()).isEqualTo(1365);
 
@@ -148,11 +146,11 @@ class SwitchboardPipelineITCase {
         // Slack: the mention is answered in its thread; the urgent DM with priority and a handoff record.
         List<ConsumerRecord<byte[], byte[]>> slack = byTopic.get(topics.outbound("slack"));
         ConsumerRecord<byte[], byte[]> mention = only(slack, r -> key(r).equals("C123ABC456"));
-        assertThat(header(mention, "endpoint")).isEqualTo("chat.postMessage");
+        assertThat(KafkaClients.header(mention, "endpoint")).isEqualTo("chat.postMessage");
         assertThat(json(mention).get("thread_ts").asText()).isEqualTo("1515449522.000016");
         List<ConsumerRecord<byte[], byte[]>> urgent = slack.stream().filter(r -> key(r).equals("D024BE91L")).toList();
-        assertThat(urgent).hasSize(1).allSatisfy(r -> assertThat(header(r, "priority")).isEqualTo("urgent"));
-        assertThat(urgent).allSatisfy(r -> assertThat(header(r, "bot-id")).isEqualTo("default"));
+        assertThat(urgent).hasSize(1).allSatisfy(r -> assertThat(KafkaClients.header(r, "priority")).isEqualTo("urgent"));
+        assertThat(urgent).allSatisfy(r -> assertThat(KafkaClients.header(r, "bot-id")).isEqualTo("default"));
         ConsumerRecord<byte[], byte[]> handoff = only(byTopic.get(topics.handoff()), r -> key(r).equals("default:slack:D024BE91L"));
         assertThat(json(handoff).get("urgent").asBoolean()).isTrue();
         assertThat(json(handoff).get("reason").asText()).isEqualTo("user asked for a person");
@@ -163,24 +161,24 @@ class SwitchboardPipelineITCase {
                 .containsExactlyInAnyOrder("16505551234", "8613800138000", "16315551181");
         ConsumerRecord<byte[], byte[]> chinese = only(whatsapp, r -> key(r).equals("8613800138000"));
         assertThat(json(chinese).at("/text/body").asText()).contains("退款");
-        assertThat(header(chinese, "endpoint")).isEqualTo("106540352242922/messages");
+        assertThat(KafkaClients.header(chinese, "endpoint")).isEqualTo("106540352242922/messages");
         ConsumerRecord<byte[], byte[]> dashboard = only(whatsapp, r -> key(r).equals("16315551181"));
-        assertThat(header(dashboard, "endpoint")).isEqualTo("123456123/messages");
+        assertThat(KafkaClients.header(dashboard, "endpoint")).isEqualTo("123456123/messages");
         assertThat(json(dashboard).at("/context/message_id").asText()).isEqualTo("ABGGFlA5Fpa");
 
         // The malformed update: original bytes and a reason, nothing else.
         ConsumerRecord<byte[], byte[]> dead = byTopic.get(topics.deadLetters()).get(0);
         assertThat(byTopic.get(topics.deadLetters())).hasSize(1);
         assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("{\"update_id\": 3, \"message\": {\"text\": \"hi\"");
-        assertThat(header(dead, "source-topic")).isEqualTo(topics.inbound("telegram"));
-        assertThat(header(dead, "error")).startsWith("telegram: not valid JSON");
-        assertThat(header(dead, "error-class")).isEqualTo("malformed-payload");
+        assertThat(KafkaClients.header(dead, "source-topic")).isEqualTo(topics.inbound("telegram"));
+        assertThat(KafkaClients.header(dead, "error")).startsWith("telegram: not valid JSON");
+        assertThat(KafkaClients.header(dead, "error-class")).isEqualTo("malformed-payload");
 
         // Nothing else: url_verification is not answered, nothing twice.
         assertThat(telegram).hasSize(3);
         assertThat(slack).hasSize(2);
         assertThat(out.size() - byTopic.get(topics.handoff()).size()).isEqualTo(9);
-        assertThat(out.stream().map(r -> header(r, "idempotency-key")).filter(k -> k != null).toList()).doesNotHaveDuplicates();
+        assertThat(out.stream().map(r -> KafkaClients.header(r, "idempotency-key")).filter(k -> k != null).toList()).doesNotHaveDuplicates();
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value, String botId) {
@@ -195,7 +193,7 @@ class SwitchboardPipelineITCase {
     private static List<ConsumerRecord<byte[], byte[]>> consume(Topics topics,
             Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = TestClients.consumer(kafka, "it-reader", true)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(kafka, "it-reader", true)) {
             consumer.subscribe(Pattern.compile(Pattern.quote(topics.prefix()) + "(out\\..+|dlq|handoff)"));
             long deadline = System.currentTimeMillis() + timeout.toMillis();
             while (System.currentTimeMillis() < deadline && !done.test(records)) {
@@ -220,10 +218,6 @@ class SwitchboardPipelineITCase {
         return r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
     }
 
-    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
 
     private static JsonNode json(ConsumerRecord<byte[], byte[]> r) {
         try {

@@ -1,6 +1,7 @@
 package dev.switchboard.job;
 
-import dev.switchboard.demo.EmbeddedKafka;
+import dev.switchboard.testkit.KafkaClients;
+import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.model.Platforms;
 import dev.switchboard.model.Topics;
 import org.apache.flink.configuration.Configuration;
@@ -51,7 +52,7 @@ class TaskManagerFailureITCase {
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              MiniCluster flink = new MiniCluster(new MiniClusterConfiguration.Builder()
                      .setConfiguration(cluster).setNumTaskManagers(2).setNumSlotsPerTaskManager(2).build());
-             KafkaProducer<byte[], byte[]> producer = TestClients.producer(kafka)) {
+             KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka)) {
             flink.start();
             Topics topics = new Topics("tm." + guarantee.replace("-", "") + ".");
             kafka.createTopics(topics.all(Platforms.SUPPORTED), 2);
@@ -76,14 +77,15 @@ class TaskManagerFailureITCase {
             for (int i = 0; i < MESSAGES; i++) {
                 long chat = 9_000_000 + i % CONVERSATIONS;
                 ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.inbound("telegram"),
-                        Long.toString(chat).getBytes(StandardCharsets.UTF_8), TestClients.telegramUpdate(100_000 + i, chat, "hello").getBytes(StandardCharsets.UTF_8));
+                        Long.toString(chat).getBytes(StandardCharsets.UTF_8), KafkaClients.telegramUpdate(100_000 + i, chat, "hello").getBytes(StandardCharsets.UTF_8));
                 sent.add(record);
                 acks.add(producer.send(record));
                 if (i == MESSAGES / 2) {
                     producer.flush();
                     // Wait until replies are flowing, then a TaskManager process dies mid-stream
                     // (with records in flight and a transaction open); a fresh one takes its place.
-                    waitForReplies(kafka, topics, MESSAGES / 5);
+                    assertThat(KafkaClients.readAtLeast(kafka.bootstrapServers(), topics.outbound("telegram"), MESSAGES / 5, Duration.ofSeconds(60)))
+                            .as("replies before the failure").hasSizeGreaterThanOrEqualTo(MESSAGES / 5);
                     flink.terminateTaskManager(0).get();
                     flink.startTaskManager();
                 }
@@ -107,7 +109,7 @@ class TaskManagerFailureITCase {
             Map<String, String> bodyByKey = new HashMap<>();
             Set<String> duplicatedKeysWithDifferentBodies = new HashSet<>();
             int records = 0;
-            try (KafkaConsumer<byte[], byte[]> consumer = TestClients.consumer(kafka, "tm-reader", true)) {
+            try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(kafka, "tm-reader", true)) {
                 consumer.subscribe(Pattern.compile(Pattern.quote(topics.outbound("telegram"))));
                 long deadline = System.currentTimeMillis() + 150_000;
                 long quietSince = System.currentTimeMillis();
@@ -115,8 +117,8 @@ class TaskManagerFailureITCase {
                     var batch = consumer.poll(Duration.ofMillis(300));
                     for (ConsumerRecord<byte[], byte[]> r : batch) {
                         records++;
-                        repliesPerSource.merge(header(r, "source-message-id") + "@" + new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
-                        String key = header(r, "idempotency-key");
+                        repliesPerSource.merge(KafkaClients.header(r, "source-message-id") + "@" + new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
+                        String key = KafkaClients.header(r, "idempotency-key");
                         perIdempotencyKey.merge(key, 1, Integer::sum);
                         String body = new String(r.value(), StandardCharsets.UTF_8);
                         String first = bodyByKey.putIfAbsent(key, body);
@@ -150,21 +152,5 @@ class TaskManagerFailureITCase {
         }
     }
 
-    /** Blocks until at least {@code n} reply records exist (committed or not). */
-    private static void waitForReplies(EmbeddedKafka kafka, Topics topics, int n) {
-        try (KafkaConsumer<byte[], byte[]> consumer = TestClients.consumer(kafka, "tm-progress", false)) {
-            consumer.subscribe(Pattern.compile(Pattern.quote(topics.outbound("telegram"))));
-            int seen = 0;
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (seen < n && System.currentTimeMillis() < deadline) {
-                seen += consumer.poll(Duration.ofMillis(100)).count();
-            }
-            assertThat(seen).as("replies before the failure").isGreaterThanOrEqualTo(n);
-        }
-    }
 
-    private static String header(ConsumerRecord<?, ?> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
 }

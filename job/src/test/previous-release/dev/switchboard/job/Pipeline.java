@@ -59,6 +59,12 @@ public final class Pipeline {
                             && results.stream().anyMatch(r -> UnderstandFunction.FALLBACK_OVERLOADED.equals(r.understanding().source())))
                     .build();
 
+    /** The entry point today's SwitchboardJob calls; the previous release had no classifier decorator. */
+    public static void define(DataStream<InboundRecord> records, JobConfig config, Sinks sinks,
+            org.apache.flink.util.function.SerializableFunction<?, ?> ignoredDecorator) {
+        define(records, config, sinks);
+    }
+
     public static void define(DataStream<InboundRecord> records, JobConfig config, Sinks sinks) {
         SingleOutputStreamOperator<InboundMessage> messages = records
                 .process(new NormalizeFunction(config.topics(), config.defaultBotId(), config.bots(),

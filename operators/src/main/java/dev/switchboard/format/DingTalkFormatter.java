@@ -14,7 +14,10 @@ import java.util.List;
  * per-conversation session URL): group chats ({@code cid...} conversation ids) to
  * {@code v1.0/robot/groupMessages/send}, one-on-one chats to {@code v1.0/robot/oToMessages/batchSend},
  * with {@code msgKey} {@code sampleText} and the text in {@code msgParam} (a JSON string). The robot's
- * {@code robotCode} comes from the inbound callback (the reply's account id).
+ * {@code robotCode} comes from the inbound callback (the reply's account id). A one-on-one reply names the
+ * user ({@code userIds}: the reply's recipient, the sender's staff id), not the conversation; a reply without
+ * a recipient goes to the group conversation, or, when its chat id is not a conversation id ({@code cid...}),
+ * to that user.
  */
 public final class DingTalkFormatter implements Formatter {
     /** Text messages are cut at 5,000 characters by the clients; stay within it. */
@@ -33,7 +36,9 @@ public final class DingTalkFormatter implements Formatter {
     @Override
     public List<PlatformRequest> format(Reply reply) {
         Bodies.require(reply, "dingtalk");
-        boolean group = reply.chatId().startsWith("cid");
+        String user = reply.recipientId() != null ? reply.recipientId()
+                : reply.chatId().startsWith("cid") ? null : reply.chatId();
+        boolean group = user == null;
         List<Markup.Block> blocks = Markup.parse(reply.text().strip());
         boolean markdown = Markup.hasMarkup(blocks);
         List<PlatformRequest> out = new ArrayList<>();
@@ -54,7 +59,7 @@ public final class DingTalkFormatter implements Formatter {
             if (group) {
                 body.put("openConversationId", reply.chatId());
             } else {
-                body.putArray("userIds").add(reply.chatId());
+                body.putArray("userIds").add(user);
             }
             body.put("msgKey", markdown ? "sampleMarkdown" : "sampleText");
             body.put("msgParam", Bodies.write(param));

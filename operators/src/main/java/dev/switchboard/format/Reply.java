@@ -12,15 +12,22 @@ package dev.switchboard.format;
  *     business {@code phone_number_id}), else null
  * @param replyToken the platform's short-lived reply token (LINE), else null: with it the reply API is
  *     used, without it the push API
+ * @param recipientId in a direct chat, the user to address where the platform's one-on-one send API names
+ *     the user rather than the conversation (DingTalk {@code userIds}), else null
  */
 public record Reply(String chatId, String text, String replyToMessageId, String threadId, String accountId,
-                    String replyToken) {
+                    String replyToken, String recipientId) {
 
     public Reply(String chatId, String text, String replyToMessageId, String threadId) {
-        this(chatId, text, replyToMessageId, threadId, null, null);
+        this(chatId, text, replyToMessageId, threadId, null, null, null);
     }
 
     public Reply(String chatId, String text, String replyToMessageId, String threadId, String accountId) {
-        this(chatId, text, replyToMessageId, threadId, accountId, null);
+        this(chatId, text, replyToMessageId, threadId, accountId, null, null);
+    }
+
+    public Reply(String chatId, String text, String replyToMessageId, String threadId, String accountId,
+            String replyToken) {
+        this(chatId, text, replyToMessageId, threadId, accountId, replyToken, null);
     }
 }

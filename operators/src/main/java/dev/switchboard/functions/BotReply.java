@@ -5,6 +5,8 @@ package dev.switchboard.functions;
  *
  * @param index position of this reply among the replies to the same source message (part of the
  *     idempotency key, so a replay after recovery carries the same keys)
+ * @param recipientId in a direct chat, the user it answers (the sender), for platforms whose one-on-one send
+ *     API names the user rather than the conversation (DingTalk); null in groups
  */
 public record BotReply(
         String platform,
@@ -21,12 +23,13 @@ public record BotReply(
         String intent,
         String language,
         boolean urgent,
-        String replyToken) {
+        String replyToken,
+        String recipientId) {
 
     public BotReply(String platform, String botId, String sessionKey, String chatId, String threadId,
             String replyToMessageId, String accountId, String sourceMessageId, long sourceReceivedAt, int index,
             String text, String intent, String language, boolean urgent) {
         this(platform, botId, sessionKey, chatId, threadId, replyToMessageId, accountId, sourceMessageId,
-                sourceReceivedAt, index, text, intent, language, urgent, null);
+                sourceReceivedAt, index, text, intent, language, urgent, null, null);
     }
 }

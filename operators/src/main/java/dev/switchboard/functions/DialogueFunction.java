@@ -5,6 +5,7 @@ import dev.switchboard.dialogue.DialoguePolicy;
 import dev.switchboard.dialogue.DialogueSettings;
 import dev.switchboard.dialogue.DialogueState;
 import dev.switchboard.dialogue.Turn;
+import dev.switchboard.model.ChatType;
 import dev.switchboard.model.InboundMessage;
 import dev.switchboard.model.UnifiedMessage;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -105,7 +106,8 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
             out.collect(new BotReply(message.platform(), message.botId(), inbound.sessionKey(), message.chatId(),
                     message.threadId(), message.messageId(), inbound.accountId(), message.messageId(),
                     inbound.receivedAt(), i, text, decision.intent(), decision.language(), decision.urgent(),
-                    inbound.replyToken()));
+                    inbound.replyToken(), ChatType.DIRECT.equals(message.chatType()) && message.sender() != null
+                            ? message.sender().id() : null));
             replied.inc(message.platform());
         }
         trim(s.history, settings.historySize());

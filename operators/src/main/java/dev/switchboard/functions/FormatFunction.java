@@ -62,7 +62,7 @@ public class FormatFunction extends ProcessFunction<BotReply, OutboundRecord> {
                 throw new IllegalArgumentException("no formatter for platform " + reply.platform());
             }
             requests = formatter.format(new Reply(reply.chatId(), reply.text(), reply.replyToMessageId(),
-                    reply.threadId(), reply.accountId(), reply.replyToken()));
+                    reply.threadId(), reply.accountId(), reply.replyToken(), reply.recipientId()));
         } catch (IllegalArgumentException e) {
             formatErrors.inc();
             LOG.warn("cannot format reply for session {}: {}", reply.sessionKey(), e.getMessage());

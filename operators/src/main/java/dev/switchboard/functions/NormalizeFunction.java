@@ -113,6 +113,7 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
             ignored.inc(platform);
         }
         long receivedAt = receivedAt(record);
+        normalized = normalized.withTimestampsIfMissing(receivedAt);
         for (Normalized.Item item : normalized.messages()) {
             UnifiedMessage m = item.message();
             if (m.sender() != null && m.sender().isBot()) {

@@ -13,6 +13,7 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+import org.apache.flink.util.function.SerializableFunction;
 import org.apache.flink.util.function.SerializableSupplier;
 
 import java.util.Collections;
@@ -55,6 +56,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
 
     private final InferenceSettings settings;
     private final SerializableSupplier<IntentClassifier> classifierFactory;
+    private final SerializableFunction<IntentClassifier, IntentClassifier> decorator;
 
     private transient IntentClassifier classifier;
     private transient InferenceService service;
@@ -70,19 +72,26 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
 
     /** Production: the shared inference service with these settings (or the rules alone). */
     public UnderstandFunction(InferenceSettings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * The shared inference service, seen through {@code decorator} in each parallel instance: a seam for
+     * what wraps the model from outside the job (the benchmark's delayed results, a drill's failures). The
+     * keyword rules, the fallback and the order per session stay the function's own.
+     */
+    public UnderstandFunction(InferenceSettings settings,
+            SerializableFunction<IntentClassifier, IntentClassifier> decorator) {
         this.settings = settings;
         this.classifierFactory = null;
+        this.decorator = decorator;
     }
 
     /** Any classifier, created in each parallel instance (tests, other model servers). */
     public UnderstandFunction(SerializableSupplier<IntentClassifier> classifierFactory) {
         this.settings = InferenceSettings.RULES_ONLY;
         this.classifierFactory = classifierFactory;
-    }
-
-    /** Understanding by the keyword rules alone. */
-    public static UnderstandFunction withRules() {
-        return new UnderstandFunction(InferenceSettings.RULES_ONLY);
+        this.decorator = null;
     }
 
     @Override
@@ -101,7 +110,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
             classifier = rules;
         } else {
             service = InferenceService.acquire(settings, assignedGpu());
-            classifier = service;
+            classifier = decorator == null ? service : decorator.apply(service);
             String provider = service.model().provider().name();
             group.gauge("inferenceProvider", (Gauge<String>) () -> provider);
             group.gauge("inferenceOnGpu", (Gauge<Integer>) () -> "CUDA".equals(provider) ? 1 : 0);

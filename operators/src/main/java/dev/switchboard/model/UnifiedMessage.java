@@ -21,7 +21,9 @@ import java.util.List;
  * @param text the text as written (the caption for media), or null
  * @param mentions mentioned users in order of appearance
  * @param attachments media and files, with the platform's file token in {@code id}
- * @param timestamp epoch milliseconds, UTC
+ * @param timestamp epoch milliseconds, UTC: the platform's time of the message, or, where the payload carries
+ *     none that can be read, the time the ingress received it (a normalizer says so with {@link #NO_TIMESTAMP},
+ *     which the job replaces with the record's {@code received-at} before anything else sees the message)
  * @param redeliveryKey the id the platform reuses when it delivers the same event again
  */
 @JsonPropertyOrder({
@@ -44,8 +46,20 @@ public record UnifiedMessage(
         long timestamp,
         String redeliveryKey) {
 
+    /** A normalizer's "the payload has no usable time"; never leaves the normalize step. */
+    public static final long NO_TIMESTAMP = -1;
+
     public UnifiedMessage {
         mentions = mentions == null ? List.of() : List.copyOf(mentions);
         attachments = attachments == null ? List.of() : List.copyOf(attachments);
+    }
+
+    /** This message with {@code fallback} as its time when it has none of its own. */
+    public UnifiedMessage withTimestampIfMissing(long fallback) {
+        if (timestamp != NO_TIMESTAMP) {
+            return this;
+        }
+        return new UnifiedMessage(platform, botId, messageId, chatId, chatType, threadId, replyToMessageId, sender,
+                kind, text, mentions, attachments, fallback, redeliveryKey);
     }
 }

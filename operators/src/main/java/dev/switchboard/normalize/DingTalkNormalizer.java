@@ -31,6 +31,8 @@ public final class DingTalkNormalizer implements Normalizer {
     @Override
     public Normalized normalize(byte[] payload, String botId) throws MalformedPayloadException {
         JsonNode root = Json.readObject(payload, "dingtalk");
+        JsonNode envelope = root;
+        long envelopeTime = UnifiedMessage.NO_TIMESTAMP;
         if (root.has("specVersion") || (root.has("headers") && root.has("data"))) {
             String type = Json.text(root, "type");
             String topic = Json.text(Json.object(root, "headers"), "topic");
@@ -42,15 +44,17 @@ public final class DingTalkNormalizer implements Normalizer {
                 throw MalformedPayloadException.malformed("dingtalk: stream envelope without data");
             }
             root = Json.readObject(data.getBytes(java.nio.charset.StandardCharsets.UTF_8), "dingtalk (stream data)");
+            envelopeTime = Timestamps.millis(Json.longValue(Json.object(envelope, "headers"), "time"));
         }
         if (!root.has("msgtype") || !root.has("conversationId")) {
             throw MalformedPayloadException.unknown("dingtalk: not a robot message (msgtype/conversationId missing)");
         }
         String messageId = Json.requireId(root, "msgId", "dingtalk: msgId");
         String conversation = Json.requireId(root, "conversationId", "dingtalk: conversationId");
-        Long createdAt = Json.longValue(root, "createAt");
-        if (createdAt == null || createdAt < 0) {
-            throw MalformedPayloadException.malformed("dingtalk: createAt is missing (epoch ms)");
+        // createAt, else the Stream envelope's time, else (NO_TIMESTAMP) the record's received-at.
+        long createdAt = Timestamps.millis(Json.longValue(root, "createAt"));
+        if (createdAt == UnifiedMessage.NO_TIMESTAMP) {
+            createdAt = envelopeTime;
         }
         boolean group = "2".equals(Json.id(root, "conversationType"));
         String staffId = Json.nonEmptyText(root, "senderStaffId");
@@ -112,8 +116,8 @@ public final class DingTalkNormalizer implements Normalizer {
                 Platforms.DINGTALK,
                 botId,
                 messageId,
-                // One-on-one replies go to the user (robot oToMessages API); group replies to the conversation.
-                group ? conversation : senderId,
+                // The conversation in both cases; a one-on-one reply names the sender (the reply's recipient).
+                conversation,
                 group ? ChatType.GROUP : ChatType.DIRECT,
                 null,
                 null,

@@ -79,10 +79,8 @@ public final class DiscordNormalizer implements Normalizer {
             throw MalformedPayloadException.malformed("discord: message.author is missing");
         }
         String timestampField = edit ? Json.text(message, "edited_timestamp") : null;
+        // Missing or unreadable: NO_TIMESTAMP, and the record's received-at stands in.
         long millis = Timestamps.isoToMillis(timestampField != null ? timestampField : Json.text(message, "timestamp"));
-        if (millis < 0) {
-            throw MalformedPayloadException.malformed("discord: message.timestamp is missing or not ISO-8601");
-        }
 
         String content = Json.nonEmptyText(message, "content");
         Map<String, String> names = new HashMap<>();

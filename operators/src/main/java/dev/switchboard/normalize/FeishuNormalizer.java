@@ -76,10 +76,7 @@ public final class FeishuNormalizer implements Normalizer {
         }
         String messageId = Json.requireId(message, "message_id", "feishu: event.message.message_id");
         String chatId = Json.requireId(message, "chat_id", "feishu: event.message.chat_id");
-        Long created = Json.longValue(message, "create_time");
-        if (created == null || created < 0) {
-            throw MalformedPayloadException.malformed("feishu: event.message.create_time is missing (epoch ms as a string)");
-        }
+        long created = Timestamps.millis(Json.longValue(message, "create_time"));
         JsonNode senderIds = Json.object(sender, "sender_id");
         String senderId = Json.firstNonNull(Json.text(senderIds, "open_id"), Json.text(senderIds, "user_id"), Json.text(senderIds, "union_id"));
 
@@ -105,6 +102,7 @@ public final class FeishuNormalizer implements Normalizer {
         String text = null;
         String kind;
         List<Attachment> attachments = new ArrayList<>();
+        List<String> postMentions = null;
         switch (messageType == null ? "" : messageType) {
             case "text" -> {
                 text = Json.text(content, "text");
@@ -126,13 +124,34 @@ public final class FeishuNormalizer implements Normalizer {
                 kind = MessageKind.VIDEO;
                 attachments.add(new Attachment(kind, Json.text(content, "file_key"), null, null, Json.text(content, "file_name"), null));
             }
+            case "post" -> {
+                // Rich text: its text runs, link texts and @s in order, as the user reads it; images become
+                // attachments. The text is what the bot understands, so the kind is text.
+                RichText rich = richText(content);
+                text = rich.text();
+                attachments.addAll(rich.images());
+                kind = MessageKind.TEXT;
+                postMentions = rich.mentionKeys();
+            }
+            case "interactive" -> {
+                // A card someone sent or forwarded: its visible text, where it has any.
+                text = cardText(content);
+                kind = text == null ? MessageKind.OTHER : MessageKind.TEXT;
+            }
             case "sticker" -> kind = MessageKind.STICKER;
             case "location" -> kind = MessageKind.LOCATION;
-            default -> kind = MessageKind.OTHER; // post (rich text), interactive cards, ...
+            default -> kind = MessageKind.OTHER;
         }
         // Mentions in order of appearance: the @_user_N placeholders as they occur in the text.
         List<Mention> mentions = new ArrayList<>();
-        if (text != null) {
+        if (postMentions != null) {
+            for (String key : postMentions) {
+                Mention mention = byKey.get(key);
+                if (mention != null) {
+                    mentions.add(mention);
+                }
+            }
+        } else if (text != null) {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("@_user_\\d+|@_all").matcher(text);
             while (m.find()) {
                 Mention mention = byKey.get(m.group());
@@ -162,6 +181,111 @@ public final class FeishuNormalizer implements Normalizer {
                 // Feishu retries a delivery with the same event_id.
                 Json.firstNonNull(Json.text(header, "event_id"), messageId));
         return new Normalized.Builder().message(unified, null, false).build();
+    }
+
+    /** What a rich-text ({@code post}) message says: its text, the {@code @_user_N} keys in order, its images. */
+    record RichText(String text, List<String> mentionKeys, List<Attachment> images) {}
+
+    /**
+     * A {@code post} as received (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/im-v1/message/events/message_content):
+     * {@code {"title": ..., "content": [[{"tag": "text", "text": ...}, {"tag": "a", "text": ..., "href": ...},
+     * {"tag": "at", "user_id": "@_user_1", "user_name": ...}], [{"tag": "img", "image_key": ...}]]}}, one inner
+     * array per paragraph. The send format wraps the same in a language ({@code {"zh_cn": {...}}}); both are read.
+     */
+    static RichText richText(JsonNode content) {
+        JsonNode post = content;
+        if (post != null && !post.has("content") && post.isObject()) {
+            for (JsonNode language : post) {
+                if (language.has("content")) {
+                    post = language;
+                    break;
+                }
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        List<Attachment> images = new ArrayList<>();
+        String title = Json.nonEmptyText(post, "title");
+        if (title != null) {
+            lines.add(title.strip());
+        }
+        JsonNode paragraphs = post == null ? null : post.get("content");
+        if (paragraphs != null && paragraphs.isArray()) {
+            for (JsonNode paragraph : paragraphs) {
+                StringBuilder line = new StringBuilder();
+                for (JsonNode element : paragraph.isArray() ? paragraph : List.<JsonNode>of()) {
+                    String tag = Json.text(element, "tag");
+                    switch (tag == null ? "" : tag) {
+                        case "text", "a", "md", "code_block" -> {
+                            String t = Json.text(element, "text");
+                            if (t != null) {
+                                line.append(t);
+                            }
+                        }
+                        case "at" -> {
+                            String key = Json.text(element, "user_id");
+                            String name = Json.nonEmptyText(element, "user_name");
+                            if (key != null) {
+                                keys.add(key);
+                            }
+                            line.append('@').append(name != null ? name : key != null ? key : "");
+                        }
+                        case "emotion" -> {
+                            String emoji = Json.nonEmptyText(element, "emoji_type");
+                            if (emoji != null) {
+                                line.append('[').append(emoji).append(']');
+                            }
+                        }
+                        case "img" -> images.add(new Attachment(MessageKind.IMAGE, Json.text(element, "image_key"),
+                                null, null, null, null));
+                        case "media" -> images.add(new Attachment(MessageKind.VIDEO, Json.text(element, "file_key"),
+                                null, null, null, null));
+                        default -> { } // hr, unknown elements: nothing to read
+                    }
+                }
+                if (!line.toString().isBlank()) {
+                    lines.add(line.toString().strip());
+                }
+            }
+        }
+        String text = String.join("\n", lines);
+        return new RichText(text.isEmpty() ? null : text, keys, images);
+    }
+
+    /**
+     * The visible text of a card: its title and the texts of its elements in document order. Received cards
+     * come as {@code {"title": ..., "elements": [[{"tag": "text", "text": ...}, ...]]}}; a card in the send
+     * schema has {@code header.title.content} and elements with {@code text.content}. Keys that are not
+     * shown to a reader (urls, image keys, ids, values of buttons) are skipped.
+     */
+    static String cardText(JsonNode card) {
+        List<String> parts = new ArrayList<>();
+        collectVisible(card, null, parts, 0);
+        String text = String.join("\n", parts).strip();
+        return text.isEmpty() ? null : text;
+    }
+
+    private static void collectVisible(JsonNode node, String key, List<String> parts, int depth) {
+        if (node == null || depth > 32) {
+            return;
+        }
+        if (node.isTextual()) {
+            if (("text".equals(key) || "content".equals(key) || "title".equals(key)) && !node.asText().isBlank()) {
+                parts.add(node.asText().strip());
+            }
+        } else if (node.isArray()) {
+            for (JsonNode child : node) {
+                collectVisible(child, key, parts, depth + 1);
+            }
+        } else if (node.isObject()) {
+            for (var it = node.fields(); it.hasNext(); ) {
+                var field = it.next();
+                if (!java.util.Set.of("href", "url", "image_key", "img_key", "file_key", "user_id", "value",
+                        "tag", "action", "behaviors", "multi_url", "i18n").contains(field.getKey())) {
+                    collectVisible(field.getValue(), field.getKey(), parts, depth + 1);
+                }
+            }
+        }
     }
 
     /** Decrypts a Feishu {@code encrypt} value: base64(IV ‖ AES-256-CBC(PKCS#7)), key = SHA-256(encrypt key). */

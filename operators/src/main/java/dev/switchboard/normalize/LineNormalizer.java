@@ -72,10 +72,7 @@ public final class LineNormalizer implements Normalizer {
             chatId = Json.requireId(source, "userId", path + ".source.userId");
             chatType = ChatType.DIRECT;
         }
-        Long timestamp = Json.longValue(event, "timestamp");
-        if (timestamp == null || timestamp < 0) {
-            throw MalformedPayloadException.malformed(path + ".timestamp is missing (epoch ms)");
-        }
+        long timestamp = Timestamps.millis(Json.longValue(event, "timestamp"));
         String messageType = Json.text(message, "type");
         String text = null;
         String kind;

@@ -37,6 +37,25 @@ public record Normalized(List<Item> messages, List<String> ignored) {
         return new Normalized(List.of(), List.of(reason));
     }
 
+    /**
+     * The same result with {@code fallbackMillis} (the record's {@code received-at}, or the Kafka timestamp) as
+     * the time of every message whose payload carried no usable one: a missing time is missing metadata, not
+     * a reason to drop the message.
+     */
+    public Normalized withTimestampsIfMissing(long fallbackMillis) {
+        List<Item> filled = new ArrayList<>(messages.size());
+        for (Item item : messages) {
+            filled.add(new Item(item.message().withTimestampIfMissing(fallbackMillis), item.accountId(),
+                    item.replyToken(), item.edit(), item.addressed(), item.replyToUserId()));
+        }
+        return new Normalized(filled, ignored);
+    }
+
+    /** Whether any message lacks a time of its own (see {@link UnifiedMessage#NO_TIMESTAMP}). */
+    public boolean lacksTimestamps() {
+        return messages.stream().anyMatch(i -> i.message().timestamp() == UnifiedMessage.NO_TIMESTAMP);
+    }
+
     public List<UnifiedMessage> unifiedMessages() {
         List<UnifiedMessage> out = new ArrayList<>(messages.size());
         for (Item item : messages) {

@@ -5,6 +5,11 @@ import dev.switchboard.model.MalformedPayloadException;
 /**
  * Turns one raw platform payload into unified messages. Implementations are plain Java, stateless and
  * thread-safe, and never throw anything but {@link MalformedPayloadException} for bad input.
+ *
+ * <p>What is essential decides what is malformed: a payload the bot cannot understand (no message id, no
+ * conversation, not the platform's shape) is refused with a reason; missing metadata is not. A message whose
+ * payload has no usable time gets {@link dev.switchboard.model.UnifiedMessage#NO_TIMESTAMP}, and the caller
+ * fills in when the record was received ({@link Normalized#withTimestampsIfMissing}).
  */
 public interface Normalizer {
 

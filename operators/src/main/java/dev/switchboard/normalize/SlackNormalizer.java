@@ -85,11 +85,12 @@ public final class SlackNormalizer implements Normalizer {
         if (user == null) {
             throw MalformedPayloadException.malformed("slack: message without a user");
         }
-        String ts = Json.text(msg, "ts");
-        long millis = Timestamps.slackTsToMillis(ts);
-        if (millis < 0) {
-            throw MalformedPayloadException.malformed("slack: message ts is missing or not a Slack timestamp");
+        // ts is the message's id as well as its time: without it there is nothing to reply to or deduplicate.
+        String ts = Json.nonEmptyText(msg, "ts");
+        if (ts == null) {
+            throw MalformedPayloadException.malformed("slack: message ts is missing");
         }
+        long millis = Timestamps.slackTsToMillis(ts);
         String threadTs = Json.nonEmptyText(msg, "thread_ts");
         if (threadTs == null) {
             threadTs = Json.nonEmptyText(event, "thread_ts");

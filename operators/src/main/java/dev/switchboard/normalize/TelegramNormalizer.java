@@ -100,7 +100,7 @@ public final class TelegramNormalizer implements Normalizer {
                 text,
                 mentions,
                 attachments,
-                Timestamps.secondsToMillis(date, "telegram: message.date"),
+                Timestamps.secondsToMillis(date),
                 updateId);
         // Who wrote the replied-to message: a reply to the bot addresses it in a group.
         String replyToUser = replyTo == null ? null

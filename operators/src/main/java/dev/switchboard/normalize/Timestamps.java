@@ -1,6 +1,6 @@
 package dev.switchboard.normalize;
 
-import dev.switchboard.model.MalformedPayloadException;
+import dev.switchboard.model.UnifiedMessage;
 
 import java.math.BigDecimal;
 
@@ -11,15 +11,27 @@ public final class Timestamps {
     /** Latest Unix time in seconds taken as plausible (year 5138); beyond it a value is not a time. */
     static final long MAX_SECONDS = 99_999_999_999L;
 
-    /** Unix seconds (Telegram {@code date}, WhatsApp {@code timestamp}) to ms; {@code path} names it in errors. */
-    public static long secondsToMillis(Long seconds, String path) throws MalformedPayloadException {
+    /**
+     * Unix seconds (Telegram {@code date}, WhatsApp {@code timestamp}, WeChat {@code CreateTime}) to ms, or
+     * {@link UnifiedMessage#NO_TIMESTAMP} when the value is missing or not a time: the time is metadata, and the
+     * caller takes the record's {@code received-at} instead of losing the message.
+     */
+    public static long secondsToMillis(Long seconds) {
         if (seconds == null || seconds < 0 || seconds > MAX_SECONDS) {
-            throw MalformedPayloadException.malformed(path + " is missing or not a Unix time");
+            return UnifiedMessage.NO_TIMESTAMP;
         }
         return seconds * 1000L;
     }
 
-    /** An ISO-8601 instant with offset (Discord {@code timestamp}) to ms; -1 when it is not one. */
+    /** Epoch milliseconds as the payload gave them (LINE, Feishu, DingTalk), or {@link UnifiedMessage#NO_TIMESTAMP}. */
+    public static long millis(Long millis) {
+        if (millis == null || millis < 0 || millis > MAX_SECONDS * 1000L) {
+            return UnifiedMessage.NO_TIMESTAMP;
+        }
+        return millis;
+    }
+
+    /** An ISO-8601 instant with offset (Discord {@code timestamp}) to ms; {@link UnifiedMessage#NO_TIMESTAMP} when it is not one. */
     public static long isoToMillis(String iso) {
         if (iso == null || iso.length() > 40) {
             return -1;

@@ -67,8 +67,11 @@ public final class WeChatFamilyNormalizer implements Normalizer {
         }
         String from = require(x, "FromUserName");
         String to = x.get("ToUserName");
-        long created = Timestamps.secondsToMillis(parseLong(x.get("CreateTime")), platform + ": CreateTime");
+        long created = Timestamps.secondsToMillis(parseLong(x.get("CreateTime")));
         String msgId = x.get("MsgId");
+        if ((msgId == null || msgId.isEmpty()) && created == UnifiedMessage.NO_TIMESTAMP) {
+            throw MalformedPayloadException.malformed(platform + ": neither MsgId nor CreateTime: nothing identifies the message");
+        }
         if (msgId == null || msgId.isEmpty()) {
             // Retries of one message repeat FromUserName + CreateTime (the documented dedup key without MsgId).
             msgId = from + ":" + x.get("CreateTime");

@@ -88,7 +88,7 @@ public final class WhatsAppNormalizer implements Normalizer {
             Map<String, String> names, Normalized.Builder out) throws MalformedPayloadException {
         String id = Json.requireId(message, "id", path + ".id");
         String from = Json.requireId(message, "from", path + ".from");
-        long millis = Timestamps.secondsToMillis(Json.longValue(message, "timestamp"), path + ".timestamp");
+        long millis = Timestamps.secondsToMillis(Json.longValue(message, "timestamp"));
         String type = Json.text(message, "type");
         if (type == null) {
             throw MalformedPayloadException.malformed(path + ".type is missing");

@@ -15,10 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -36,7 +33,7 @@ public final class InferenceService implements IntentClassifier {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceService.class);
 
     private record Key(String modelPath, Integer gpuIndex, int maxBatch, long maxDelayNanos, int queueCapacity,
-                       int workers, double injectedDelayShare, long injectedDelayNanos) {}
+                       int workers) {}
 
     private static final Map<Key, InferenceService> SHARED = new HashMap<>();
 
@@ -54,8 +51,6 @@ public final class InferenceService implements IntentClassifier {
     private final DescriptiveStatisticsHistogram queueWaitMicros = new DescriptiveStatisticsHistogram(1000);
     private final DescriptiveStatisticsHistogram inferenceMicros = new DescriptiveStatisticsHistogram(1000);
     private final AtomicLong batches = new AtomicLong();
-    /** Holds back injected-delay results; null unless the settings inject delays. */
-    private final ScheduledExecutorService delayer;
 
     private InferenceService(Key key, OnnxIntentSession model) {
         this.key = key;
@@ -66,11 +61,6 @@ public final class InferenceService implements IntentClassifier {
             worker.setDaemon(true);
             workers.add(worker);
         }
-        delayer = key.injectedDelayShare() > 0 ? Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "switchboard-inference-injected-delay");
-            t.setDaemon(true);
-            return t;
-        }) : null;
     }
 
     /**
@@ -81,7 +71,7 @@ public final class InferenceService implements IntentClassifier {
      */
     public static synchronized InferenceService acquire(InferenceSettings settings, Integer gpuIndex) {
         Key key = new Key(settings.modelPath(), gpuIndex, settings.maxBatch(), settings.maxDelay().toNanos(),
-                settings.queueCapacity(), settings.workers(), settings.injectedDelayShare(), settings.injectedDelay().toNanos());
+                settings.queueCapacity(), settings.workers());
         InferenceService service = SHARED.get(key);
         if (service == null) {
             OnnxIntentSession model = OnnxIntentSession.load(settings.modelPath(), gpuIndex);
@@ -89,10 +79,6 @@ public final class InferenceService implements IntentClassifier {
                     model.name(), model.labels().size(), model.provider().describe(), settings.maxBatch(),
                     settings.maxDelay().toNanos() / 1000, settings.workers());
             service = new InferenceService(key, model);
-            if (settings.injectedDelayShare() > 0) {
-                LOG.warn("Fault injection on: {} of the model's results are held back {} ms", settings.injectedDelayShare(),
-                        settings.injectedDelay().toMillis());
-            }
             service.workers.forEach(Thread::start);
             SHARED.put(key, service);
         }
@@ -119,9 +105,6 @@ public final class InferenceService implements IntentClassifier {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-        if (delayer != null) {
-            delayer.shutdownNow();
         }
         Request r;
         while ((r = queue.poll()) != null) {
@@ -224,11 +207,7 @@ public final class InferenceService implements IntentClassifier {
             int best = OnnxIntentSession.argmax(p);
             Request r = batch.get(i);
             Understanding understanding = new Understanding(labels.get(best), p[best], false, r.language(), model.name());
-            if (delayer != null && ThreadLocalRandom.current().nextDouble() < key.injectedDelayShare()) {
-                delayer.schedule(() -> r.result().complete(understanding), key.injectedDelayNanos(), TimeUnit.NANOSECONDS);
-            } else {
-                r.result().complete(understanding);
-            }
+            r.result().complete(understanding);
         }
     }
 

@@ -13,19 +13,10 @@ import java.time.Duration;
  * @param queueCapacity requests waiting beyond this are refused (and retried, then answered by the rules)
  * @param minConfidence below this probability the model's intent is not trusted and the rules decide
  * @param workers threads forming batches and running the session (each runs one batch at a time)
- * @param injectedDelayShare fault injection for benchmarks and drills: this share of model results is
- *        held back by {@code injectedDelay} before it is delivered, the way a slow remote model server
- *        or a stalled GPU would (0: off, the production setting)
- * @param injectedDelay how long an injected delay holds a result back
  */
 public record InferenceSettings(String modelPath, boolean rulesOnly, int maxBatch, Duration maxDelay, int queueCapacity,
-                                double minConfidence, int workers, double injectedDelayShare, Duration injectedDelay)
+                                double minConfidence, int workers)
         implements Serializable {
-
-    public InferenceSettings(String modelPath, boolean rulesOnly, int maxBatch, Duration maxDelay, int queueCapacity,
-            double minConfidence, int workers) {
-        this(modelPath, rulesOnly, maxBatch, maxDelay, queueCapacity, minConfidence, workers, 0, Duration.ZERO);
-    }
 
     public InferenceSettings(String modelPath, boolean rulesOnly, int maxBatch, Duration maxDelay, int queueCapacity,
             double minConfidence) {
@@ -50,19 +41,8 @@ public record InferenceSettings(String modelPath, boolean rulesOnly, int maxBatc
         if (workers < 1 || workers > 64) {
             throw new IllegalArgumentException("inference workers must be within 1..64, was " + workers);
         }
-        if (injectedDelayShare < 0 || injectedDelayShare > 1) {
-            throw new IllegalArgumentException("injected delay share must be within 0..1, was " + injectedDelayShare);
-        }
-        if (injectedDelay == null || injectedDelay.isNegative()) {
-            throw new IllegalArgumentException("injected delay must not be negative");
-        }
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("inference queue capacity must be positive");
         }
-    }
-
-    /** This configuration with a share of results held back (see {@link #injectedDelayShare}). */
-    public InferenceSettings withInjectedDelay(double share, Duration delay) {
-        return new InferenceSettings(modelPath, rulesOnly, maxBatch, maxDelay, queueCapacity, minConfidence, workers, share, delay);
     }
 }

@@ -34,7 +34,7 @@ public final class OnnxIntentSession implements AutoCloseable {
             try (InputStream in = OnnxIntentSession.class.getResourceAsStream(ModelContract.BUILT_IN_RESOURCE)) {
                 if (in == null) {
                     throw new IOException("the built-in intent model " + ModelContract.BUILT_IN_RESOURCE
-                            + " is not on the class path (is switchboard-model on it?)");
+                            + " is not on the class path (is switchboard-training on it?)");
                 }
                 return in.readAllBytes();
             }

@@ -126,6 +126,13 @@ class FormatterTest {
                 new Reply("01022158193724098", "ok", null, null, "dingxfrd9d1q3tyrz7fw")).get(0);
         assertThat(direct.endpoint()).isEqualTo("v1.0/robot/oToMessages/batchSend");
         assertThat(body(direct).get("userIds").get(0).asText()).isEqualTo("01022158193724098");
+
+        // What the job sends for a one-on-one chat: the conversation as chat id, the sender as recipient.
+        PlatformRequest toUser = new DingTalkFormatter().format(new Reply("cidQjKqB2U6kh1aPbOdL3EihQ==", "收到", null,
+                null, "dingxfrd9d1q3tyrz7fw", null, "01022158193724098")).get(0);
+        assertThat(toUser.endpoint()).isEqualTo("v1.0/robot/oToMessages/batchSend");
+        assertThat(body(toUser).get("userIds").get(0).asText()).isEqualTo("01022158193724098");
+        assertThat(body(toUser).has("openConversationId")).isFalse();
     }
 
     @Test

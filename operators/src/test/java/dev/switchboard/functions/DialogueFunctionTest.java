@@ -180,11 +180,4 @@ class DialogueFunctionTest {
         assertThat(replies()).hasSize(1);
     }
 
-    @Test
-    void stateIsAPojoNotKryo() {
-        org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo(DialogueState.class);
-        org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo(UnderstoodMessage.class);
-        org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo(BotReply.class);
-        org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo(HandoffRequest.class);
-    }
 }

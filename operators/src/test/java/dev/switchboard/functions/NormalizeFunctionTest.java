@@ -81,6 +81,23 @@ class NormalizeFunctionTest {
     }
 
     @Test
+    void aPayloadWithoutAUsableTimeIsAnsweredWithTheTimeItWasReceived() throws Exception {
+        String dingtalk = new String(Payloads.read("dingtalk/group_text_at.json"), StandardCharsets.UTF_8)
+                .replace("\"createAt\": 1613630252678,", "");
+        push("chat.in.dingtalk", dingtalk.getBytes(StandardCharsets.UTF_8), Map.of("received-at", "1700000000555"));
+        // Another platform and another way to lack it: a Telegram message whose date is not a number, and no
+        // received-at header, so the Kafka timestamp stands in.
+        String telegram = new String(Payloads.read("telegram/text_start.json"), StandardCharsets.UTF_8)
+                .replaceAll("\"date\"\\s*:\\s*\\d+", "\"date\": \"yesterday\"");
+        assertThat(telegram).contains("yesterday");
+        push("chat.in.telegram", telegram.getBytes(StandardCharsets.UTF_8), Map.of());
+
+        assertThat(deadLetters()).isEmpty();
+        assertThat(messages()).extracting(m -> m.message().platform() + "@" + m.message().timestamp())
+                .containsExactly("dingtalk@1700000000555", "telegram@1700000000000");
+    }
+
+    @Test
     void malformedPayloadGoesToTheDeadLetterTopicWithReasonAndOriginalBytes() throws Exception {
         byte[] broken = "{\"update_id\": 5, \"message\": {".getBytes(StandardCharsets.UTF_8);
         push("chat.in.telegram", broken, Map.of("bot-id", "acme"));

@@ -37,10 +37,12 @@ class DingTalkNormalizerTest {
     }
 
     @Test
-    void oneOnOnePictureIsKeyedByTheUser() throws Exception {
+    void oneOnOnePictureIsKeyedByItsConversation() throws Exception {
         UnifiedMessage m = read("single_picture.json").messages().get(0).message();
         assertThat(m.chatType()).isEqualTo(ChatType.DIRECT);
-        assertThat(m.chatId()).isEqualTo("01022158193724098");
+        // As for groups: the conversation; the staff id the one-on-one send API needs is the sender's.
+        assertThat(m.chatId()).isEqualTo("cidQjKqB2U6kh1aPbOdL3EihQ==");
+        assertThat(m.sender().id()).isEqualTo("01022158193724098");
         assertThat(m.kind()).isEqualTo(MessageKind.IMAGE);
         assertThat(m.attachments()).containsExactly(new Attachment("image",
                 "mIofN681YE3f/+m+NntqpT2IvpMtTHpBwwVp0iWtBz6X7L1m9w==", null, null, null, null));
@@ -52,6 +54,23 @@ class DingTalkNormalizerTest {
         assertThat(m.text()).isEqualTo("箱子坏了，我要退款");
         assertThat(m.attachments()).extracting(Attachment::id).containsExactly("rtImgDownloadCode0001");
         assertThat(read("stream_system_ping.json").ignored()).singleElement().asString().contains("SYSTEM");
+    }
+
+    @Test
+    void aMissingCreateAtIsNoReasonToDropTheMessage() throws Exception {
+        String withoutTime = new String(Payloads.read("dingtalk/group_text_at.json"), StandardCharsets.UTF_8)
+                .replace("\"createAt\": 1613630252678,", "");
+        assertThat(withoutTime).doesNotContain("createAt");
+        UnifiedMessage m = normalizer.normalize(withoutTime.getBytes(StandardCharsets.UTF_8), "b").messages().get(0).message();
+        assertThat(m.text()).isEqualTo("我的订单到哪了？");
+        assertThat(m.timestamp()).isEqualTo(UnifiedMessage.NO_TIMESTAMP);
+
+        // Stream mode: the envelope's time stands in for the inner document's.
+        String stream = new String(Payloads.read("dingtalk/stream_envelope_richtext.json"), StandardCharsets.UTF_8)
+                .replace("\\\"createAt\\\":1732184000000,", "");
+        assertThat(stream).doesNotContain("createAt");
+        UnifiedMessage s = normalizer.normalize(stream.getBytes(StandardCharsets.UTF_8), "b").messages().get(0).message();
+        assertThat(s.timestamp()).isEqualTo(1732184000000L);
     }
 
     @Test

@@ -53,6 +53,48 @@ class FeishuNormalizerTest {
     }
 
     @Test
+    void richTextYieldsItsTextRunsLinksAndMentionsInOrder() throws Exception {
+        UnifiedMessage m = read("receive_group_post.json").messages().get(0).message();
+        assertThat(m.kind()).isEqualTo(MessageKind.TEXT);
+        assertThat(m.text()).isEqualTo("退款申请\n@客服机器人 我的订单 48213 还没发货，我要退款");
+        assertThat(m.mentions()).containsExactly(new Mention("ou_ba9b1a4f8e2c5d3a6b7c8d9e0f1a2b3c", "客服机器人"));
+        assertThat(m.attachments()).containsExactly(
+                new Attachment("image", "img_v2_041b28e3-5680-48c2-9af2-497ace79333g", null, null, null, null));
+    }
+
+    @Test
+    void richTextInTheSendFormatIsReadToo() {
+        // The language-wrapped form the send API takes ({"en_us": {...}}), as a forwarded post may carry it.
+        var post = FeishuNormalizer.richText(json("{\"en_us\":{\"title\":\"Shipping\",\"content\":[[{\"tag\":\"text\","
+                + "\"text\":\"Where is \"},{\"tag\":\"a\",\"href\":\"https://example.com/o/9\",\"text\":\"order 9\"},"
+                + "{\"tag\":\"text\",\"text\":\"?\"}],[{\"tag\":\"hr\"}]]}}"));
+        assertThat(post.text()).isEqualTo("Shipping\nWhere is order 9?");
+        assertThat(post.mentionKeys()).isEmpty();
+    }
+
+    @Test
+    void aCardYieldsItsVisibleText() throws Exception {
+        UnifiedMessage m = read("receive_p2p_interactive.json").messages().get(0).message();
+        assertThat(m.kind()).isEqualTo(MessageKind.TEXT);
+        assertThat(m.text()).isEqualTo("Order 51177\nStatus:\ndelayed\nTrack the parcel\nContact support");
+        // A card in the send schema: header title and element texts, not urls or button values.
+        assertThat(FeishuNormalizer.cardText(json("{\"header\":{\"title\":{\"tag\":\"plain_text\",\"content\":\"报修\"}},"
+                + "\"elements\":[{\"tag\":\"div\",\"text\":{\"tag\":\"lark_md\",\"content\":\"空调不制冷\"}},"
+                + "{\"tag\":\"action\",\"actions\":[{\"tag\":\"button\",\"text\":{\"tag\":\"plain_text\",\"content\":\"提交\"},"
+                + "\"url\":\"https://example.cn/x\",\"value\":{\"k\":\"secret\"}}]}]}")))
+                .isEqualTo("报修\n空调不制冷\n提交");
+        assertThat(FeishuNormalizer.cardText(json("{\"elements\":[{\"tag\":\"img\",\"img_key\":\"img_1\"}]}"))).isNull();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String s) {
+        try {
+            return dev.switchboard.model.Json.MAPPER.readTree(s);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void nonMessagesAreRecognized() throws Exception {
         assertThat(read("url_verification.json").ignored()).singleElement().asString().contains("url_verification");
         assertThat(read("message_read.json").ignored()).singleElement().asString().contains("message_read");

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SlackNormalizerTest {
@@ -123,10 +124,16 @@ class SlackNormalizerTest {
     void malformedInputGivesAReason() {
         assertThatThrownBy(() -> normalizer.normalize("{\"token\":\"x\"}".getBytes(StandardCharsets.UTF_8), "b"))
                 .isInstanceOf(MalformedPayloadException.class).hasMessageContaining("type is missing");
+        // ts is the message's id: without it there is nothing to answer.
         assertThatThrownBy(() -> normalizer.normalize(
-                "{\"type\":\"event_callback\",\"event\":{\"type\":\"message\",\"channel\":\"C1\",\"user\":\"U1\",\"ts\":\"yesterday\"}}"
+                "{\"type\":\"event_callback\",\"event\":{\"type\":\"message\",\"channel\":\"C1\",\"user\":\"U1\"}}"
                         .getBytes(StandardCharsets.UTF_8), "b"))
-                .hasMessageContaining("ts");
+                .hasMessageContaining("ts is missing");
+        // A ts that is not a time is still an id: the message is kept, its time left to the caller.
+        assertThat(assertDoesNotThrow(() -> normalizer.normalize(
+                "{\"type\":\"event_callback\",\"event\":{\"type\":\"message\",\"channel\":\"C1\",\"user\":\"U1\",\"ts\":\"yesterday\"}}"
+                        .getBytes(StandardCharsets.UTF_8), "b")).messages().get(0).message().timestamp())
+                .isEqualTo(dev.switchboard.model.UnifiedMessage.NO_TIMESTAMP);
         assertThatThrownBy(() -> normalizer.normalize("{\"type\":\"event_callback\"}".getBytes(StandardCharsets.UTF_8), "b"))
                 .hasMessageContaining("without an event");
     }

@@ -32,7 +32,7 @@ import java.util.TreeMap;
  * state descriptor. Every other operator's state (Kafka offsets, sink transactions) is left as it is.
  */
 public final class SavepointTools {
-    static final String USAGE = String.join("\n",
+    public static final String USAGE = String.join("\n",
             "usage: switchboard savepoint inspect <savepoint>",
             "       switchboard savepoint show <savepoint> <sessionKey>",
             "       switchboard savepoint erase-user <savepoint> <platform> <userId> <new-savepoint>");
@@ -45,10 +45,14 @@ public final class SavepointTools {
         System.exit(run(Arrays.asList(args), System.out, System.err));
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+    public static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         if (args.isEmpty()) {
-            err.println(USAGE);
+            err.println("switchboard savepoint: missing subcommand\n" + USAGE);
             return 2;
+        }
+        if (args.contains("--help") || args.contains("-h") || args.get(0).equals("help")) {
+            out.println(USAGE);
+            return 0;
         }
         try {
             switch (args.get(0)) {
@@ -72,7 +76,7 @@ public final class SavepointTools {
                     out.println("wrote " + args.get(4) + " without " + args.get(2) + " user " + args.get(3));
                 }
                 default -> {
-                    err.println("switchboard savepoint: unknown command '" + args.get(0) + "'\n" + USAGE);
+                    err.println("switchboard savepoint: unknown subcommand '" + args.get(0) + "'\n" + USAGE);
                     return 2;
                 }
             }

@@ -1,0 +1,320 @@
+package dev.switchboard.bench;
+
+import dev.switchboard.connectors.ChatKafka;
+import dev.switchboard.job.JobConfig;
+import dev.switchboard.job.SwitchboardJob;
+import dev.switchboard.model.InboundRecord;
+import dev.switchboard.model.OutboundRecord;
+import dev.switchboard.model.Platforms;
+import dev.switchboard.model.Topics;
+import dev.switchboard.testkit.DemoTraffic;
+import dev.switchboard.testkit.EmbeddedKafka;
+import dev.switchboard.understand.IntentClassifier;
+import org.HdrHistogram.Histogram;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongToDoubleFunction;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The benchmark's scenarios on one broker, each on topics of its own: the bare keyBy job (the ceiling),
+ * Switchboard draining a backlog, and Switchboard open-loop on a schedule. Each produces the demo's
+ * simulated traffic, runs the job on a local mini-cluster until every expected output is read, and hands
+ * back a {@link ScenarioResult}.
+ */
+final class Scenarios {
+    private final EmbeddedKafka kafka;
+    /** The mini-cluster TaskManager's managed memory (what RocksDB gets). */
+    private final String managedMemory;
+    /** Job options added to every Switchboard scenario. */
+    private final List<String> jobArgs;
+    private int run;
+
+    Scenarios(EmbeddedKafka kafka, String managedMemory, List<String> jobArgs) {
+        this.kafka = kafka;
+        this.managedMemory = managedMemory;
+        this.jobArgs = List.copyOf(jobArgs);
+    }
+
+    /** The same records through a Flink job that only keys and forwards them. */
+    ScenarioResult bare(int backlog) throws Exception {
+        Topics topics = new Topics("bench" + (++run) + ".");
+        createTopics(topics);
+        Loaded loaded = produce(traffic(topics, 1_000, 7), backlog, null);
+        JobConfig config = config(topics, "at-least-once", List.of());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cluster(config));
+        env.setParallelism(2);
+        // Each record to its platform's outbound topic: the same topics and partitions Switchboard writes.
+        env.fromSource(ChatKafka.source(config.kafka(), topics), WatermarkStrategy.noWatermarks(), "source")
+                .keyBy(new RecordKey())
+                .map(new Forward(topics.prefix()))
+                .sinkTo(ChatKafka.sink(config.kafka(), "passthrough"));
+        Drain drain = drain(outputs(topics), loaded.records, env, "bare", false);
+        deleteCheckpoints(topics);
+        return new ScenarioResult("ceiling 1: bare keyBy job, at-least-once", loaded.records, drain.throughput, new Histogram(3),
+                drain.outputs, 0, 0, loaded.records, 0);
+    }
+
+    static final class RecordKey implements KeySelector<InboundRecord, String> {
+        @Override
+        public String getKey(InboundRecord r) {
+            return r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** {@code <prefix>in.<platform>} → {@code <prefix>out.<platform>}, record unchanged. */
+    static final class Forward implements MapFunction<InboundRecord, OutboundRecord> {
+        private final String prefix;
+
+        Forward(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public OutboundRecord map(InboundRecord r) {
+            String platform = r.topic().substring(prefix.length() + "in.".length());
+            return new OutboundRecord(prefix + "out." + platform, r.key(), r.value(), r.headers());
+        }
+    }
+
+    private static Pattern outputs(Topics topics) {
+        return Pattern.compile(Pattern.quote(topics.prefix()) + "(out\\..*|dlq)");
+    }
+
+    /** Switchboard draining a backlog produced before it starts: sustained throughput. */
+    ScenarioResult backlog(String name, int actions, int conversations, String guarantee) throws Exception {
+        Topics topics = new Topics("bench" + (++run) + ".");
+        createTopics(topics);
+        JobConfig config = config(topics, guarantee, List.of());
+        StreamExecutionEnvironment env = SwitchboardJob.build(StreamExecutionEnvironment.getExecutionEnvironment(
+                cluster(config)), config);
+        Loaded loaded = produce(traffic(topics, conversations, 7), actions, null);
+        Drain drain = drain(outputs(topics), loaded.expectedOutputs(), env, name, guarantee.equals("exactly-once"));
+        deleteCheckpoints(topics);
+        return drain.result(name, loaded);
+    }
+
+    /** Switchboard running while the generator sends on its schedule, whatever the job does. */
+    ScenarioResult openLoop(String name, String guarantee, Schedule schedule,
+            SerializableFunction<IntentClassifier, IntentClassifier> classifierDecorator) throws Exception {
+        Topics topics = new Topics("bench" + (++run) + ".");
+        createTopics(topics);
+        JobConfig config = config(topics, guarantee, List.of());
+        StreamExecutionEnvironment env = SwitchboardJob.build(StreamExecutionEnvironment.getExecutionEnvironment(
+                cluster(config)), config, classifierDecorator);
+        JobClient job = env.executeAsync(name);
+        DemoTraffic traffic = traffic(topics, 1_000, 11);
+        // Not measured: the job's start. Light traffic until the replies to it are all back, so the job is up
+        // and answering (sources assigned, model loaded, state open); then it idles until the schedule begins.
+        ReplyCollector probe = new ReplyCollector(kafka.bootstrapServers(), outputs(topics), guarantee.equals("exactly-once"));
+        Thread probeReader = new Thread(probe, "bench-probe-reader");
+        probeReader.start();
+        Loaded probed = produce(traffic, 200, Schedule.steady(100, 2));
+        awaitOutputs(probe, probed.expectedOutputs());
+        probe.stop();
+        probeReader.join();
+        ReplyCollector collector = new ReplyCollector(kafka.bootstrapServers(), outputs(topics), guarantee.equals("exactly-once"), probe.endOffsets);
+        Thread reader = new Thread(collector, "bench-reader");
+        reader.start();
+        Thread.sleep(3_000);
+        Loaded loaded = produce(traffic, schedule.actions(), schedule);
+        awaitOutputs(collector, loaded.expectedOutputs());
+        Thread.sleep(2_000);
+        collector.stop();
+        reader.join();
+        job.cancel().get();
+        deleteCheckpoints(topics);
+        System.out.println(name + ": slowest reply per second of the schedule, ms: " + collector.maxBySecond.values());
+        System.out.printf(Locale.ROOT, "%s: %,d answered, p50 %s ms, p99 %s ms%n", name, collector.answered.size(),
+                PipelineBenchmark.ms(collector.latency, 50), PipelineBenchmark.ms(collector.latency, 99));
+        return collector.result(name, loaded, loaded.records / schedule.seconds());
+    }
+
+    /** When each generated action is due, in seconds from the start. */
+    record Schedule(long actions, double seconds, LongToDoubleFunction at) {
+        static Schedule steady(double rate, int seconds) {
+            return new Schedule((long) (rate * seconds), seconds, i -> i / rate);
+        }
+
+        /** The rate climbs linearly from 0 to {@code peak} within {@code rampSeconds}, then holds. */
+        static Schedule spike(double peak, double rampSeconds, int holdSeconds) {
+            double rampActions = peak * rampSeconds / 2; // the area under the ramp
+            return new Schedule((long) (rampActions + peak * holdSeconds), rampSeconds + holdSeconds,
+                    i -> i < rampActions ? Math.sqrt(2 * i * rampSeconds / peak) : rampSeconds + (i - rampActions) / peak);
+        }
+    }
+
+    /** The job's configuration plus the mini-cluster's TaskManager memory for RocksDB. */
+    private Configuration cluster(JobConfig config) {
+        Configuration conf = SwitchboardJob.jobConfiguration(config);
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE,
+                MemorySize.parse(managedMemory));
+        return conf;
+    }
+
+    private static Path checkpointDir(Topics topics) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "switchboard-bench", topics.prefix());
+    }
+
+    /** The job keeps its checkpoints on cancel (as in production); a finished scenario's are not needed. */
+    private static void deleteCheckpoints(Topics topics) throws IOException {
+        Path dir = checkpointDir(topics);
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private JobConfig config(Topics topics, String guarantee, List<String> extra) {
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", topics.prefix(),
+                "--group-id", topics.prefix() + "job", "--transactional-id-prefix", topics.prefix() + "tx",
+                "--delivery-guarantee", guarantee, "--parallelism", "2",
+                // At-least-once: the job's default interval (10 s). Exactly-once replies become visible when
+                // their checkpoint commits, so a deployment choosing it runs a short interval.
+                "--checkpoint-interval", guarantee.equals("exactly-once") ? "2s" : "10s",
+                "--checkpoint-dir", checkpointDir(topics).toUri().toString(),
+                // Handoffs do not silence the bot here (0 ms: handed off until 'now', never after), so every valid
+                // message has a reply to account for.
+                "--handoff-duration", "0ms", "--partition-discovery-interval", "2s"));
+        args.addAll(extra);
+        args.addAll(jobArgs);
+        return JobConfig.parse(args);
+    }
+
+    private void createTopics(Topics topics) throws Exception {
+        List<NewTopic> list = new ArrayList<>();
+        for (String t : topics.all(Platforms.SUPPORTED)) {
+            list.add(new NewTopic(t, 2, (short) 1).configs(Map.of("message.timestamp.type", "LogAppendTime")));
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(list).all().get();
+        }
+    }
+
+    /** What was produced: records, and the outcomes they must have. */
+    record Loaded(long records, long actions, long malformed, long redeliveries) {
+        long expectedAnswered() {
+            return actions - malformed;
+        }
+
+        long expectedOutputs() {
+            return expectedAnswered() + malformed;
+        }
+    }
+
+    private KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.LINGER_MS_CONFIG, 2, ProducerConfig.BATCH_SIZE_CONFIG, 65536,
+                // Like a webhook receiver: acks from the leader, no idempotent sequences (a 2-core broker
+                // under a backlog burst answered those with OutOfOrderSequence loops).
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.ACKS_CONFIG, "1"));
+    }
+
+    /** The benchmark's traffic: skewed, 1 % malformed, 2 % redelivered. */
+    private DemoTraffic traffic(Topics topics, int conversations, long seed) {
+        return new DemoTraffic(kafka.bootstrapServers(), topics, 1_000, conversations, true, 0.01, 0.02, seed);
+    }
+
+    /** Writes the actions as fast as possible ({@code schedule} null) or each at its scheduled time. */
+    private Loaded produce(DemoTraffic traffic, long actions, Schedule schedule) throws InterruptedException {
+        long records = 0;
+        long malformed = 0;
+        long redeliveries = 0;
+        long start = System.nanoTime();
+        long startMs = System.currentTimeMillis();
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (long i = 0; i < actions; i++) {
+                long receivedAt = System.currentTimeMillis();
+                if (schedule != null) {
+                    double due = schedule.at().applyAsDouble(i);
+                    long wait = start + (long) (due * 1e9) - System.nanoTime();
+                    if (wait > 1_000_000) {
+                        Thread.sleep(wait / 1_000_000);
+                    }
+                    // The scheduled time, not the actual one: a stalled sender cannot hide latency.
+                    receivedAt = startMs + (long) (due * 1000);
+                }
+                DemoTraffic.Deliveries d = traffic.next(receivedAt);
+                d.records().forEach(producer::send);
+                records += d.records().size();
+                malformed += d.malformed() ? 1 : 0;
+                redeliveries += d.redelivered() ? 1 : 0;
+            }
+        }
+        return new Loaded(records, actions, malformed, redeliveries);
+    }
+
+    /** Runs the job over a backlog until the expected outputs are there; throughput over the middle 80 %. */
+    private Drain drain(Pattern outputs, long expectedOutputs, StreamExecutionEnvironment env, String name, boolean readCommitted)
+            throws Exception {
+        ReplyCollector collector = new ReplyCollector(kafka.bootstrapServers(), outputs, readCommitted);
+        Thread reader = new Thread(collector, "bench-reader");
+        reader.start();
+        JobClient job = env.executeAsync(name);
+        awaitOutputs(collector, expectedOutputs);
+        Thread.sleep(2_000);
+        collector.stop();
+        reader.join();
+        job.cancel().get();
+        Drain d = new Drain();
+        d.collector = collector;
+        d.outputs = collector.firstOutputs();
+        d.throughput = collector.middleThroughput(expectedOutputs);
+        System.out.printf(Locale.ROOT, "%s: %,d outputs, %,.0f/s%n", name, d.outputs, d.throughput);
+        return d;
+    }
+
+    /** Until every expected output is there, or nothing new arrived for 20 s (the accounting then shows what is missing). */
+    private static void awaitOutputs(ReplyCollector collector, long expected) throws InterruptedException {
+        long last = 0;
+        long quietSince = System.currentTimeMillis();
+        while (collector.firstOutputs() < expected && System.currentTimeMillis() - quietSince < 20_000) {
+            Thread.sleep(200);
+            if (collector.firstOutputs() != last) {
+                last = collector.firstOutputs();
+                quietSince = System.currentTimeMillis();
+            }
+        }
+    }
+
+    static final class Drain {
+        ReplyCollector collector;
+        long outputs;
+        double throughput;
+
+        ScenarioResult result(String name, Loaded loaded) {
+            // Throughput in inputs/s: outputs per second scaled by inputs per output.
+            double perInput = loaded.records / (double) Math.max(1, loaded.expectedOutputs());
+            return collector.result(name, loaded, throughput * perInput);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package dev.switchboard.demo;
+
+import dev.switchboard.job.JobConfig;
+import dev.switchboard.job.SwitchboardJob;
+import dev.switchboard.model.Headers;
+import dev.switchboard.model.Platforms;
+import dev.switchboard.model.Topics;
+import dev.switchboard.testkit.DemoPayloads;
+import dev.switchboard.testkit.DemoTraffic;
+import dev.switchboard.testkit.EmbeddedKafka;
+import dev.switchboard.testkit.KafkaClients;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.TimeUtils;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
+
+/**
+ * {@code switchboard demo}: a real KRaft broker and a Flink mini-cluster with its web UI in this JVM,
+ * the job running on them, simulated users writing to {@code chat.in.*}, and a live line of what comes
+ * out. Stops cleanly on Ctrl-C (or after {@code --duration}).
+ */
+public final class Demo {
+
+    /** Demo options. */
+    public record Options(double rate, int conversations, int webPort, Duration duration, String deliveryGuarantee,
+                          int parallelism) {
+        public static final String USAGE = "demo options: --rate MSGS_PER_S (default 50) --conversations N (default 300)"
+                + " --web-port PORT (default 8081) --duration 60s (default: until Ctrl-C)"
+                + " --delivery-guarantee at-least-once|exactly-once --parallelism N (default 2)";
+
+        public static Options parse(List<String> args) {
+            double rate = 50;
+            int conversations = 300;
+            int webPort = 8081;
+            Duration duration = null;
+            String guarantee = "at-least-once";
+            int parallelism = 2;
+            for (int i = 0; i < args.size(); i += 2) {
+                String name = args.get(i);
+                if (i + 1 >= args.size()) {
+                    throw new IllegalArgumentException("option " + name + " needs a value");
+                }
+                String value = args.get(i + 1);
+                try {
+                    switch (name) {
+                        case "--rate" -> rate = Double.parseDouble(value);
+                        case "--conversations" -> conversations = Integer.parseInt(value);
+                        case "--web-port" -> webPort = Integer.parseInt(value);
+                        case "--duration" -> duration = TimeUtils.parseDuration(value);
+                        case "--delivery-guarantee" -> guarantee = value;
+                        case "--parallelism" -> parallelism = Integer.parseInt(value);
+                        default -> throw new IllegalArgumentException("unknown option " + name);
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(name + " needs a number, was '" + value + "'");
+                }
+            }
+            if (rate <= 0 || conversations < 1 || parallelism < 1 || webPort < 0 || webPort > 65535) {
+                throw new IllegalArgumentException("--rate, --conversations and --parallelism must be positive");
+            }
+            return new Options(rate, conversations, webPort, duration, guarantee, parallelism);
+        }
+    }
+
+    private final Options options;
+    private final PrintStream out;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    public Demo(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public void run() throws Exception {
+        Topics topics = Topics.withDefaultPrefix();
+        Path checkpoints = Files.createTempDirectory("switchboard-demo-checkpoints");
+        out.println("starting a Kafka broker (KRaft) ...");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopics(topics.all(Platforms.SUPPORTED), 2);
+
+            JobConfig config = JobConfig.parse(List.of(
+                    "--bootstrap-servers", kafka.bootstrapServers(),
+                    "--delivery-guarantee", options.deliveryGuarantee(),
+                    "--checkpoint-interval", "5s",
+                    "--checkpoint-dir", checkpoints.toUri().toString(),
+                    "--parallelism", Integer.toString(options.parallelism()),
+                    "--partition-discovery-interval", "10s",
+                    "--group-id", "switchboard-demo"));
+            Configuration conf = SwitchboardJob.jobConfiguration(config);
+            conf.set(RestOptions.PORT, options.webPort());
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+            JobClient job = SwitchboardJob.build(env, config).executeAsync(SwitchboardJob.JOB_NAME);
+
+            out.println();
+            out.println("Kafka broker:   " + kafka.bootstrapServers() + "   (send your own payloads to "
+                    + topics.inbound("<platform>") + ", platforms: " + String.join(", ", Platforms.SUPPORTED) + ")");
+            out.println("Flink web UI:   http://localhost:" + options.webPort() + "   (job " + job.getJobID() + ")");
+            out.println("replies on " + topics.outbound("<platform>") + ", dead letters on " + topics.deadLetters()
+                    + ", handoffs on " + topics.handoff() + "; Ctrl-C stops");
+            out.println();
+
+            DemoTraffic traffic = new DemoTraffic(kafka.bootstrapServers(), topics, options.rate(), options.conversations());
+            Thread producer = new Thread(traffic, "demo-traffic");
+            producer.setDaemon(true);
+            producer.start();
+
+            Thread hook = new Thread(stopped::countDown, "demo-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            Thread monitor = new Thread(() -> monitor(kafka.bootstrapServers(), topics, traffic), "demo-monitor");
+            monitor.setDaemon(true);
+            monitor.start();
+
+            if (options.duration() != null) {
+                stopped.await(options.duration().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else {
+                stopped.await();
+            }
+            traffic.stop();
+            producer.join(5_000);
+            stopped.countDown();
+            monitor.join(5_000);
+            out.println();
+            out.println("stopping ...");
+            job.cancel().get();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+        out.println("stopped.");
+    }
+
+    private void monitor(String bootstrap, Topics topics, DemoTraffic traffic) {
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "switchboard-demo-monitor-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        long replies = 0;
+        long deadLetters = 0;
+        long handoffs = 0;
+        long urgent = 0;
+        long lastPrint = System.currentTimeMillis();
+        long lastSample = 0;
+        long lastSent = 0;
+        long lastReplies = 0;
+        List<Long> latencies = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(Pattern.compile(Pattern.quote(topics.prefix()) + "(out\\..+|dlq|handoff)"));
+            while (stopped.getCount() > 0) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                long now = System.currentTimeMillis();
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    if (r.topic().equals(topics.deadLetters())) {
+                        deadLetters++;
+                        if (deadLetters <= 3) {
+                            out.println("  dead letter: " + KafkaClients.header(r, Headers.ERROR));
+                        }
+                    } else if (r.topic().equals(topics.handoff())) {
+                        handoffs++;
+                    } else {
+                        replies++;
+                        if (Headers.PRIORITY_URGENT.equals(KafkaClients.header(r, Headers.PRIORITY))) {
+                            urgent++;
+                        }
+                        String receivedAt = KafkaClients.header(r, Headers.SOURCE_RECEIVED_AT);
+                        if (receivedAt != null) {
+                            latencies.add(r.timestamp() - Long.parseLong(receivedAt));
+                        }
+                        if (now - lastSample > 6_000) {
+                            lastSample = now;
+                            String body = new String(r.value(), StandardCharsets.UTF_8);
+                            out.println("  sample " + r.topic() + " [" + KafkaClients.header(r, Headers.ENDPOINT) + "] " + body);
+                        }
+                    }
+                }
+                if (now - lastPrint >= 2_000) {
+                    double secs = (now - lastPrint) / 1000.0;
+                    long sent = traffic.sent();
+                    latencies.sort(null);
+                    String p50 = latencies.isEmpty() ? "-" : latencies.get(latencies.size() / 2) + " ms";
+                    String p99 = latencies.isEmpty() ? "-" : latencies.get((int) (latencies.size() * 0.99)) + " ms";
+                    out.printf(Locale.ROOT, "in %,d (%.0f/s) | replies %,d (%.0f/s) | dead letters %,d | handoffs %,d | urgent %,d | latency p50 %s p99 %s%n",
+                            sent, (sent - lastSent) / secs, replies, (replies - lastReplies) / secs, deadLetters,
+                            handoffs, urgent, p50, p99);
+                    latencies.clear();
+                    lastSent = sent;
+                    lastReplies = replies;
+                    lastPrint = now;
+                }
+            }
+        } catch (RuntimeException e) {
+            out.println("monitor stopped: " + e);
+        }
+    }
+
+}
