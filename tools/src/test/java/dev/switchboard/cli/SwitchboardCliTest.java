@@ -1,6 +1,9 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.model.Json;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -95,5 +98,52 @@ class SwitchboardCliTest {
         Result badSend = run(utf8("{}"), "send", "telegram");
         assertThat(badSend.code()).isEqualTo(2);
         assertThat(badSend.err()).contains("--bootstrap-servers is required");
+    }
+
+    @ParameterizedTest(name = "{0} --help")
+    @ValueSource(strings = {"normalize", "format", "classify", "kafka", "tail", "send", "run", "demo", "savepoint"})
+    void everyCommandPrintsItsUsageOnHelpAndExitsZero(String command) throws Exception {
+        Result r = run(new byte[0], command, "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("usage: switchboard " + command);
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void savepointSubcommandsAnswerHelpAndAMissingOrUnknownOneIsAUsageError() throws Exception {
+        assertThat(run(new byte[0], "savepoint", "inspect", "--help").code()).isZero();
+        Result missing = run(new byte[0], "savepoint");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("missing subcommand").contains("usage: switchboard savepoint inspect");
+        Result unknown = run(new byte[0], "savepoint", "rewind");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown subcommand 'rewind'");
+    }
+
+    @Test
+    void topLevelHelpExitsZeroAndListsTheCommands() throws Exception {
+        Result help = run(new byte[0], "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("normalize <platform>", "savepoint inspect|show|erase-user");
+    }
+
+    @Test
+    void normalizeFillsAMissingTimeWithTheTimeItWasRead() throws Exception {
+        String withoutDate = new String(resource("cli/telegram_update.json"), StandardCharsets.UTF_8)
+                .replaceAll("\"date\"\\s*:\\s*\\d+\\s*,", "");
+        assertThat(withoutDate).doesNotContain("\"date\"");
+        long before = System.currentTimeMillis();
+        Result r = run(utf8(withoutDate), "normalize", "telegram");
+        assertThat(r.code()).isZero();
+        assertThat(r.err()).contains("no usable time");
+        assertThat(Json.MAPPER.readTree(r.out()).get("timestamp").asLong()).isBetween(before, System.currentTimeMillis());
+    }
+
+    @Test
+    void formatAddressesADingTalkUserByRecipient() throws Exception {
+        Result r = run(utf8("{\"chatId\":\"cidQjKqB2U6kh1aPbOdL3EihQ==\",\"text\":\"好的\",\"accountId\":\"dingxfrd9d1q3tyrz7fw\","
+                + "\"recipientId\":\"01022158193724098\"}"), "format", "dingtalk");
+        assertThat(r.code()).isZero();
+        assertThat(Json.MAPPER.readTree(r.out()).get("userIds").get(0).asText()).isEqualTo("01022158193724098");
     }
 }
