@@ -1,11 +1,11 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.understand.Understanding;
+import dev.switchboard.training.Utterances;
 import dev.switchboard.understand.Featurizer;
 import dev.switchboard.understand.InferenceService;
 import dev.switchboard.understand.InferenceSettings;
 import dev.switchboard.understand.OnnxIntentSession;
-import dev.switchboard.training.Utterances;
+import dev.switchboard.understand.Understanding;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

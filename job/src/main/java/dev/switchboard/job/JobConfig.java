@@ -2,9 +2,9 @@ package dev.switchboard.job;
 
 import dev.switchboard.connectors.KafkaSettings;
 import dev.switchboard.dialogue.DialogueSettings;
-import dev.switchboard.understand.InferenceSettings;
-import dev.switchboard.normalize.BotSettings;
 import dev.switchboard.model.Topics;
+import dev.switchboard.normalize.BotSettings;
+import dev.switchboard.understand.InferenceSettings;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.TimeUtils;
 

@@ -1,19 +1,18 @@
 package dev.switchboard.job;
 
-import dev.switchboard.functions.OperatorIds;
-
 import dev.switchboard.functions.BotReply;
 import dev.switchboard.functions.DialogueFunction;
 import dev.switchboard.functions.FormatFunction;
-import dev.switchboard.normalize.GroupPolicy;
 import dev.switchboard.functions.HandoffRecordFunction;
 import dev.switchboard.functions.HandoffRequest;
 import dev.switchboard.functions.NormalizeFunction;
+import dev.switchboard.functions.OperatorIds;
 import dev.switchboard.functions.UnderstandFunction;
 import dev.switchboard.functions.UnderstoodMessage;
 import dev.switchboard.model.InboundMessage;
 import dev.switchboard.model.InboundRecord;
 import dev.switchboard.model.OutboundRecord;
+import dev.switchboard.normalize.GroupPolicy;
 import dev.switchboard.understand.IntentClassifier;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;

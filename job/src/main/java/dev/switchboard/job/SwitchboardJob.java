@@ -1,9 +1,10 @@
 package dev.switchboard.job;
 
-import dev.switchboard.functions.OperatorIds;
-
 import dev.switchboard.connectors.ChatKafka;
+import dev.switchboard.functions.OperatorIds;
 import dev.switchboard.model.InboundRecord;
+import dev.switchboard.understand.IntentClassifier;
+import dev.switchboard.understand.OnnxIntentSession;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -14,14 +15,11 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
-import dev.switchboard.understand.IntentClassifier;
-import dev.switchboard.understand.OnnxIntentSession;
 import org.apache.flink.util.function.SerializableFunction;
-
-import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
 
 /**
  * Entry point for {@code flink run} (and {@code switchboard run}): parse, validate, wire, execute.

@@ -1,11 +1,10 @@
 package dev.switchboard.job;
 
-import dev.switchboard.testkit.KafkaProcess;
-
-import dev.switchboard.testkit.KafkaClients;
-import dev.switchboard.testkit.MiniClusters;
 import dev.switchboard.model.Platforms;
 import dev.switchboard.model.Topics;
+import dev.switchboard.testkit.KafkaClients;
+import dev.switchboard.testkit.KafkaProcess;
+import dev.switchboard.testkit.MiniClusters;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -16,7 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;

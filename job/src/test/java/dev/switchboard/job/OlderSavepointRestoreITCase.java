@@ -1,11 +1,11 @@
 package dev.switchboard.job;
 
-import dev.switchboard.testkit.KafkaClients;
-import dev.switchboard.testkit.MiniClusters;
-import dev.switchboard.testkit.EmbeddedKafka;
+import dev.switchboard.model.Json;
 import dev.switchboard.model.Platforms;
 import dev.switchboard.model.Topics;
-import dev.switchboard.model.Json;
+import dev.switchboard.testkit.EmbeddedKafka;
+import dev.switchboard.testkit.KafkaClients;
+import dev.switchboard.testkit.MiniClusters;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;

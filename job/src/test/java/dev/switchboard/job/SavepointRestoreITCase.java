@@ -1,14 +1,14 @@
 package dev.switchboard.job;
 
-import dev.switchboard.testkit.KafkaClients;
-import dev.switchboard.testkit.MiniClusters;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.testkit.EmbeddedKafka;
+import dev.switchboard.model.Json;
 import dev.switchboard.model.Platforms;
 import dev.switchboard.model.Topics;
-import dev.switchboard.model.Json;
 import dev.switchboard.savepoints.SavepointTools;
 import dev.switchboard.savepoints.SessionRecord;
+import dev.switchboard.testkit.EmbeddedKafka;
+import dev.switchboard.testkit.KafkaClients;
+import dev.switchboard.testkit.MiniClusters;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -16,7 +16,6 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -26,9 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

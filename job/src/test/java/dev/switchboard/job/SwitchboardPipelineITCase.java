@@ -1,12 +1,12 @@
 package dev.switchboard.job;
 
-import dev.switchboard.testkit.KafkaClients;
-import dev.switchboard.testkit.MiniClusters;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.testkit.EmbeddedKafka;
+import dev.switchboard.model.Json;
 import dev.switchboard.model.Platforms;
 import dev.switchboard.model.Topics;
-import dev.switchboard.model.Json;
+import dev.switchboard.testkit.EmbeddedKafka;
+import dev.switchboard.testkit.KafkaClients;
+import dev.switchboard.testkit.MiniClusters;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -14,7 +14,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;

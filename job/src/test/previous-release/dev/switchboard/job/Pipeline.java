@@ -1,17 +1,16 @@
 package dev.switchboard.job;
 
-import dev.switchboard.functions.OperatorIds;
-
 import dev.switchboard.functions.BotReply;
 import dev.switchboard.functions.DialogueFunction;
 import dev.switchboard.functions.FormatFunction;
-import dev.switchboard.normalize.GroupPolicy;
 import dev.switchboard.functions.NormalizeFunction;
+import dev.switchboard.functions.OperatorIds;
 import dev.switchboard.functions.UnderstandFunction;
 import dev.switchboard.functions.UnderstoodMessage;
 import dev.switchboard.model.InboundMessage;
 import dev.switchboard.model.InboundRecord;
 import dev.switchboard.model.OutboundRecord;
+import dev.switchboard.normalize.GroupPolicy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
@@ -25,8 +24,8 @@ import org.apache.flink.streaming.util.retryable.AsyncRetryStrategies;
 import java.io.Serializable;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /*
  * THE PREVIOUS RELEASE's topology, for ClusterUpgradeITCase: it had no handoff records (no

@@ -1,12 +1,11 @@
 package dev.switchboard.dialogue;
 
-import dev.switchboard.understand.Intent;
-import dev.switchboard.understand.Languages;
-import dev.switchboard.understand.Understanding;
-
 import dev.switchboard.model.MarkupText;
 import dev.switchboard.model.MessageKind;
 import dev.switchboard.model.UnifiedMessage;
+import dev.switchboard.understand.Intent;
+import dev.switchboard.understand.Languages;
+import dev.switchboard.understand.Understanding;
 
 import java.io.Serializable;
 import java.util.ArrayList;

@@ -2,7 +2,6 @@ package dev.switchboard.format;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.markup.Flavor;
-import dev.switchboard.markup.Markup;
 import dev.switchboard.markup.MarkupSplitter;
 import dev.switchboard.model.Platforms;
 

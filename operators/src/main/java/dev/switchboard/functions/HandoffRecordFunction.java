@@ -2,9 +2,9 @@ package dev.switchboard.functions;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.switchboard.model.Headers;
+import dev.switchboard.model.Json;
 import dev.switchboard.model.OutboundRecord;
 import dev.switchboard.model.Topics;
-import dev.switchboard.model.Json;
 import org.apache.flink.api.common.functions.MapFunction;
 
 import java.nio.charset.StandardCharsets;

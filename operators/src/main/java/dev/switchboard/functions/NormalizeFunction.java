@@ -1,17 +1,16 @@
 package dev.switchboard.functions;
 
-import dev.switchboard.normalize.GroupPolicy;
-
 import dev.switchboard.model.ChatType;
 import dev.switchboard.model.Headers;
 import dev.switchboard.model.InboundMessage;
 import dev.switchboard.model.InboundRecord;
+import dev.switchboard.model.MalformedPayloadException;
 import dev.switchboard.model.OutboundRecord;
 import dev.switchboard.model.SessionKeys;
 import dev.switchboard.model.Topics;
 import dev.switchboard.model.UnifiedMessage;
 import dev.switchboard.normalize.BotSettings;
-import dev.switchboard.model.MalformedPayloadException;
+import dev.switchboard.normalize.GroupPolicy;
 import dev.switchboard.normalize.Normalized;
 import dev.switchboard.normalize.Normalizer;
 import dev.switchboard.normalize.Normalizers;

@@ -1,11 +1,11 @@
 package dev.switchboard.functions;
 
+import dev.switchboard.model.InboundMessage;
+import dev.switchboard.understand.InferenceService;
+import dev.switchboard.understand.InferenceSettings;
 import dev.switchboard.understand.IntentClassifier;
 import dev.switchboard.understand.KeywordIntentRules;
 import dev.switchboard.understand.Understanding;
-import dev.switchboard.understand.InferenceService;
-import dev.switchboard.understand.InferenceSettings;
-import dev.switchboard.model.InboundMessage;
 import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;

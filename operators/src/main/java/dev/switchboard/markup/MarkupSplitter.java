@@ -1,12 +1,12 @@
 package dev.switchboard.markup;
 
-import dev.switchboard.markup.TextSplitter;
 import dev.switchboard.markup.Markup.Block;
 import dev.switchboard.markup.Markup.Bullet;
 import dev.switchboard.markup.Markup.CodeBlock;
 import dev.switchboard.markup.Markup.Inline;
 import dev.switchboard.markup.Markup.Line;
 import dev.switchboard.markup.Markup.Text;
+import dev.switchboard.markup.TextSplitter;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.switchboard.model;
 
-/** Kafka header names of the topic contract (DESIGN.md, "Kafka contract"). */
+/** Kafka header names of the topic contract (README, "Topics contract"). */
 public final class Headers {
     // chat.in.<platform>
     public static final String BOT_ID = "bot-id";

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 
 /**
- * One chat message in the platform-neutral model every normalizer produces (see DESIGN.md,
- * "Unified message"). Ids are strings everywhere: Telegram chat ids and Discord snowflakes overflow
+ * One chat message in the platform-neutral model every normalizer produces (see the README,
+ * "Topics contract", the unified message). Ids are strings everywhere: Telegram chat ids and Discord snowflakes overflow
  * 32 bits, and WhatsApp/Slack ids are not numeric at all.
  *
  * @param platform one of {@link Platforms}

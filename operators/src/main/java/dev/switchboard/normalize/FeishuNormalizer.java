@@ -1,20 +1,16 @@
 package dev.switchboard.normalize;
 
-import dev.switchboard.model.Json;
-import dev.switchboard.model.MalformedPayloadException;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.model.Attachment;
 import dev.switchboard.model.ChatType;
+import dev.switchboard.model.Json;
+import dev.switchboard.model.MalformedPayloadException;
 import dev.switchboard.model.Mention;
 import dev.switchboard.model.MessageKind;
 import dev.switchboard.model.Platforms;
 import dev.switchboard.model.Sender;
 import dev.switchboard.model.UnifiedMessage;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -23,6 +19,9 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Feishu/Lark event subscriptions, schema 2.0 (https://open.feishu.cn/document/server-docs/im-v1/message/events/receive):

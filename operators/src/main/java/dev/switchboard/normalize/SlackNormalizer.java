@@ -1,11 +1,10 @@
 package dev.switchboard.normalize;
 
-import dev.switchboard.model.Json;
-import dev.switchboard.model.MalformedPayloadException;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.model.Attachment;
 import dev.switchboard.model.ChatType;
+import dev.switchboard.model.Json;
+import dev.switchboard.model.MalformedPayloadException;
 import dev.switchboard.model.Mention;
 import dev.switchboard.model.MessageKind;
 import dev.switchboard.model.Platforms;

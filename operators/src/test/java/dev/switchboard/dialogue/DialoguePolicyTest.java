@@ -1,9 +1,8 @@
 package dev.switchboard.dialogue;
 
-import dev.switchboard.understand.KeywordIntentRules;
-
 import dev.switchboard.model.Sender;
 import dev.switchboard.model.UnifiedMessage;
+import dev.switchboard.understand.KeywordIntentRules;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package dev.switchboard.functions;
 
-import dev.switchboard.understand.KeywordIntentRules;
 import dev.switchboard.model.InboundMessage;
-import dev.switchboard.model.SessionKeys;
 import dev.switchboard.model.Sender;
+import dev.switchboard.model.SessionKeys;
 import dev.switchboard.model.UnifiedMessage;
+import dev.switchboard.understand.KeywordIntentRules;
 
 import java.util.List;
 

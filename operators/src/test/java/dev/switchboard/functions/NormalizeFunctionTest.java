@@ -1,11 +1,10 @@
 package dev.switchboard.functions;
 
-import dev.switchboard.normalize.GroupPolicy;
-
 import dev.switchboard.model.InboundMessage;
 import dev.switchboard.model.InboundRecord;
 import dev.switchboard.model.OutboundRecord;
 import dev.switchboard.model.Topics;
+import dev.switchboard.normalize.GroupPolicy;
 import dev.switchboard.normalize.Payloads;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;

@@ -1,8 +1,8 @@
 package dev.switchboard.functions;
 
+import dev.switchboard.model.InboundMessage;
 import dev.switchboard.understand.IntentClassifier;
 import dev.switchboard.understand.Understanding;
-import dev.switchboard.model.InboundMessage;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.functions.async.AsyncFunction;

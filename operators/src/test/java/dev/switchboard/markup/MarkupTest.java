@@ -1,9 +1,9 @@
 package dev.switchboard.markup;
 
-import dev.switchboard.model.MarkupText;
 import dev.switchboard.markup.Flavor;
 import dev.switchboard.markup.Markup;
 import dev.switchboard.markup.MarkupSplitter;
+import dev.switchboard.model.MarkupText;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,9 +1,8 @@
 package dev.switchboard.normalize;
 
-import dev.switchboard.model.MalformedPayloadException;
-
 import dev.switchboard.model.Attachment;
 import dev.switchboard.model.ChatType;
+import dev.switchboard.model.MalformedPayloadException;
 import dev.switchboard.model.MessageKind;
 import dev.switchboard.model.UnifiedMessage;
 import org.junit.jupiter.api.Test;

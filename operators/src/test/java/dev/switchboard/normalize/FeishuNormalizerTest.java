@@ -1,21 +1,20 @@
 package dev.switchboard.normalize;
 
-import dev.switchboard.model.MalformedPayloadException;
-
 import dev.switchboard.model.Attachment;
 import dev.switchboard.model.ChatType;
+import dev.switchboard.model.MalformedPayloadException;
 import dev.switchboard.model.Mention;
 import dev.switchboard.model.MessageKind;
 import dev.switchboard.model.UnifiedMessage;
 import org.junit.jupiter.api.Test;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Map;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,7 +1,7 @@
 package dev.switchboard.normalize;
 
-import dev.switchboard.normalize.BotSettings;
 import dev.switchboard.model.MalformedPayloadException;
+import dev.switchboard.normalize.BotSettings;
 import dev.switchboard.normalize.Normalized;
 import dev.switchboard.normalize.Normalizers;
 import dev.switchboard.normalize.Payloads;

@@ -1,7 +1,6 @@
 package dev.switchboard.normalize;
 
 import dev.switchboard.model.MalformedPayloadException;
-
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,8 @@
 package dev.switchboard.normalize;
 
-import dev.switchboard.model.MalformedPayloadException;
-
 import dev.switchboard.model.Attachment;
 import dev.switchboard.model.ChatType;
+import dev.switchboard.model.MalformedPayloadException;
 import dev.switchboard.model.Mention;
 import dev.switchboard.model.MessageKind;
 import dev.switchboard.model.UnifiedMessage;
@@ -12,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
 class SlackNormalizerTest {
     private final SlackNormalizer normalizer = new SlackNormalizer();

@@ -1,14 +1,13 @@
 package dev.switchboard.properties;
 
-import dev.switchboard.model.MarkupText;
 import dev.switchboard.format.Formatter;
 import dev.switchboard.format.Formatters;
 import dev.switchboard.format.PlatformRequest;
 import dev.switchboard.format.Reply;
-import dev.switchboard.markup.TextSplitter;
 import dev.switchboard.markup.Flavor;
-import dev.switchboard.markup.Markup;
 import dev.switchboard.markup.MarkupSplitter;
+import dev.switchboard.markup.TextSplitter;
+import dev.switchboard.model.MarkupText;
 import dev.switchboard.model.Platforms;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

@@ -1,6 +1,5 @@
 package dev.switchboard.savepoints;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.switchboard.functions.OperatorIds;
 import dev.switchboard.model.Json;

@@ -3,7 +3,6 @@ package dev.switchboard.testkit;
 import dev.switchboard.model.Headers;
 import dev.switchboard.model.Platforms;
 import dev.switchboard.model.Topics;
-
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -5,7 +5,6 @@ import dev.switchboard.job.SwitchboardJob;
 import dev.switchboard.model.Headers;
 import dev.switchboard.model.Platforms;
 import dev.switchboard.model.Topics;
-import dev.switchboard.testkit.DemoPayloads;
 import dev.switchboard.testkit.DemoTraffic;
 import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.testkit.KafkaClients;

@@ -1,7 +1,7 @@
 package dev.switchboard.training;
 
-import dev.switchboard.understand.Featurizer;
 import dev.switchboard.understand.Featurizer.Features;
+import dev.switchboard.understand.Featurizer;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.switchboard.training;
 
-import dev.switchboard.understand.Intent;
 import dev.switchboard.understand.Featurizer;
+import dev.switchboard.understand.Intent;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.switchboard.training;
 
-import dev.switchboard.understand.Understanding;
 import dev.switchboard.understand.InferenceService;
 import dev.switchboard.understand.InferenceSettings;
+import dev.switchboard.understand.Understanding;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.switchboard.training;
 
 import dev.switchboard.understand.Featurizer;
-import dev.switchboard.understand.OnnxIntentSession;
 import dev.switchboard.understand.ModelContract;
+import dev.switchboard.understand.OnnxIntentSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -2,8 +2,8 @@ package dev.switchboard.training;
 
 import ai.onnx.proto.OnnxMl;
 import dev.switchboard.understand.Featurizer;
-import dev.switchboard.understand.OnnxIntentSession;
 import dev.switchboard.understand.ModelContract;
+import dev.switchboard.understand.OnnxIntentSession;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -2,12 +2,12 @@ package dev.switchboard.training;
 
 import dev.switchboard.functions.UnderstandFunction;
 import dev.switchboard.functions.UnderstoodMessage;
+import dev.switchboard.model.InboundMessage;
+import dev.switchboard.model.Sender;
+import dev.switchboard.model.SessionKeys;
+import dev.switchboard.model.UnifiedMessage;
 import dev.switchboard.understand.InferenceService;
 import dev.switchboard.understand.InferenceSettings;
-import dev.switchboard.model.InboundMessage;
-import dev.switchboard.model.SessionKeys;
-import dev.switchboard.model.Sender;
-import dev.switchboard.model.UnifiedMessage;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
