@@ -1,6 +1,6 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.training.Utterances;
+import dev.switchboard.understand.Utterances;
 import dev.switchboard.understand.Featurizer;
 import dev.switchboard.understand.InferenceService;
 import dev.switchboard.understand.InferenceSettings;

@@ -463,6 +463,10 @@ public final class BotDefinitionReader {
             if (reply.isEmpty() && flow == null && !handoff && intent.get("reply") == null) {
                 error(intent, what + " says nothing: give it a reply, a flow or handoff");
             }
+            if (flow != null && handoff) {
+                error(intent, what + " cannot both start a flow and hand off: hand off when the flow is done"
+                        + " (done: {handoff: true})");
+            }
             if (other && (flow != null || handoff)) {
                 error(intent, "'other' only replies: it cannot start a flow or hand off");
             }

@@ -134,6 +134,11 @@ public final class SlotValues {
      * Where {@code word} occurs in {@code text}: as a whole word when it starts or ends with a letter or digit
      * of a spaced script ("heart" not in "hearth"), anywhere for CJK ("心内科" in "我要挂心内科").
      */
+    /** Whether {@code word} occurs in {@code text} as {@link #find} defines it (both lowercased by the caller). */
+    public static boolean contains(String text, String word) {
+        return find(text, word) >= 0;
+    }
+
     static int find(String text, String word) {
         if (word.isEmpty()) {
             return -1;

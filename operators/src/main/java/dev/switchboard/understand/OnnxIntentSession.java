@@ -74,6 +74,24 @@ public final class OnnxIntentSession implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + what + ": " + e.getMessage(), e);
         }
+        return load(bytes, what, path == null ? "built-in" : Path.of(path).getFileName().toString(), knownLabels(), false,
+                gpuIndex);
+    }
+
+    /**
+     * Loads and validates a model from its bytes: a model trained from a bot definition (whose labels are
+     * that bot's intents), or a bring-your-own file for it.
+     *
+     * @param what names the model in messages
+     * @param labels the labels the model may have, all of them: its labels must be exactly these, in any order
+     */
+    public static OnnxIntentSession load(byte[] bytes, String what, List<String> labels, Integer gpuIndex) {
+        return load(bytes, what, what, List.copyOf(labels), true, gpuIndex);
+    }
+
+    /** {@code exact}: the labels must be all of {@code allowed} (a bot's intents), not a subset (the policy's). */
+    private static OnnxIntentSession load(byte[] bytes, String what, String defaultName, List<String> allowed,
+            boolean exact, Integer gpuIndex) {
         if (!"1".equals(System.getenv("ORT_DISABLE_TELEMETRY"))) {
             // ONNX Runtime 1.29 segfaults here when the command line is longer than ~3.9 KB (as Flink's
             // TaskManager command lines are) unless telemetry is disabled; say so before it happens.
@@ -90,10 +108,10 @@ public final class OnnxIntentSession implements AutoCloseable {
         }
         try {
             Map<String, String> meta = session.getMetadata().getCustomMetadata();
-            List<String> labels = labels(meta, what);
+            List<String> labels = labels(meta, what, allowed, exact);
             Featurizer featurizer = featurizer(meta, what);
             checkSignature(session, labels.size(), what);
-            String name = meta.getOrDefault(ModelContract.META_NAME, path == null ? "built-in" : Path.of(path).getFileName().toString());
+            String name = meta.getOrDefault(ModelContract.META_NAME, defaultName);
             return new OnnxIntentSession(env, session, name, labels, featurizer, provider);
         } catch (OrtException | RuntimeException e) {
             try {
@@ -108,7 +126,7 @@ public final class OnnxIntentSession implements AutoCloseable {
         }
     }
 
-    private static List<String> labels(Map<String, String> meta, String what) {
+    private static List<String> labels(Map<String, String> meta, String what, List<String> allowed, boolean exact) {
         String raw = meta.get(ModelContract.META_LABELS);
         if (raw == null || raw.isBlank()) {
             throw new IllegalArgumentException(what + " does not fit the contract: metadata "
@@ -118,16 +136,20 @@ public final class OnnxIntentSession implements AutoCloseable {
         Set<String> seen = new HashSet<>();
         for (String label : raw.split(",")) {
             String l = label.trim();
-            try {
-                Intent.ofLabel(l);
-            } catch (IllegalArgumentException e) {
+            if (!allowed.contains(l)) {
                 throw new IllegalArgumentException(what + " does not fit the contract: label '" + l
-                        + "' is not one of the policy's intents " + knownLabels());
+                        + "' is not one of the " + (exact ? "bot's" : "policy's") + " intents " + allowed);
             }
             if (!seen.add(l)) {
                 throw new IllegalArgumentException(what + " does not fit the contract: label '" + l + "' appears twice");
             }
             labels.add(l);
+        }
+        if (exact && !seen.equals(Set.copyOf(allowed))) {
+            List<String> missing = new ArrayList<>(allowed);
+            missing.removeAll(seen);
+            throw new IllegalArgumentException(what + " does not fit the bot: it has no label for "
+                    + String.join(", ", missing) + " (its labels must be the bot's intents " + allowed + ")");
         }
         return List.copyOf(labels);
     }

@@ -44,15 +44,16 @@ public final class SwitchboardCli {
     private static final ObjectMapper PRETTY = Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Each command's usage line, printed by {@code <command> --help} (exit 0) and after a usage error (exit 2). */
-    static final Map<String, String> USAGES = Map.of(
-            "normalize", "usage: switchboard normalize <platform> [--bot-id ID] [--bots-file FILE] < payload",
-            "format", "usage: switchboard format <platform> < reply.json   (reply: {chatId, text, replyToMessageId, threadId})",
-            "classify", "usage: switchboard classify [--model FILE] < utterances (one per line)",
-            "kafka", "usage: switchboard kafka [--topic-prefix chat.]",
-            "tail", "usage: switchboard tail --bootstrap-servers H:P [--topic-prefix chat.]",
-            "send", Send.USAGE,
-            "run", "usage: switchboard run --bootstrap-servers H:P [options]",
-            "demo", "usage: switchboard demo [options]\n" + Demo.Options.USAGE);
+    static final Map<String, String> USAGES = Map.ofEntries(
+            Map.entry("check", CheckCommand.USAGE),
+            Map.entry("normalize", "usage: switchboard normalize <platform> [--bot-id ID] [--bots-file FILE] < payload"),
+            Map.entry("format", "usage: switchboard format <platform> < reply.json   (reply: {chatId, text, replyToMessageId, threadId})"),
+            Map.entry("classify", "usage: switchboard classify [--model FILE] < utterances (one per line)"),
+            Map.entry("kafka", "usage: switchboard kafka [--topic-prefix chat.]"),
+            Map.entry("tail", "usage: switchboard tail --bootstrap-servers H:P [--topic-prefix chat.]"),
+            Map.entry("send", Send.USAGE),
+            Map.entry("run", "usage: switchboard run --bootstrap-servers H:P [options]"),
+            Map.entry("demo", "usage: switchboard demo [options]\n" + Demo.Options.USAGE));
 
     private final InputStream in;
     private final PrintStream out;
@@ -102,6 +103,8 @@ public final class SwitchboardCli {
                 return send(rest);
             case "classify":
                 return classify(rest);
+            case "check":
+                return CheckCommand.run(rest, out, err);
             case "kafka":
                 return kafka(rest);
             case "tail":
@@ -350,6 +353,7 @@ public final class SwitchboardCli {
         s.println("  kafka [--topic-prefix chat.]   a real single-node KRaft broker with the topics, until Ctrl-C");
         s.println("  tail --bootstrap-servers H:P   print replies, dead letters and handoffs as JSON lines");
         s.println("  classify [--model FILE]        utterances on stdin, one per line -> intent and probability as JSON lines");
+        s.println("  check --bot FILE               check a bot definition: problems as file:line:column, a summary, model accuracy");
         s.println("  send <platform> --bootstrap-servers H:P [--bot-id ID] [--key K]");
         s.println("                                 raw payload on stdin -> chat.in.<platform>, as an ingress writes it");
         s.println();

@@ -1,5 +1,10 @@
 package dev.switchboard.training;
 
+import dev.switchboard.understand.ModelEvaluation;
+import dev.switchboard.understand.IntentTrainer;
+import dev.switchboard.understand.OnnxExport;
+import dev.switchboard.understand.Utterances;
+
 import dev.switchboard.understand.Featurizer;
 import dev.switchboard.understand.Intent;
 
@@ -43,7 +48,7 @@ public final class TrainIntentModel {
 
         System.out.printf(Locale.ROOT, "[intent model] %d utterances: %d for training, %d held out%n",
                 all.size(), train.size(), heldOut.size());
-        Evaluation eval = Evaluation.of(model, heldOut);
+        ModelEvaluation eval = ModelEvaluation.of(model, heldOut);
         for (String language : new TreeSet<>(eval.accuracyByLanguage().keySet())) {
             System.out.printf(Locale.ROOT, "[intent model] held-out accuracy %s: %.3f%n", language,
                     eval.accuracyByLanguage().get(language));
@@ -60,26 +65,5 @@ public final class TrainIntentModel {
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.write(out, onnx);
         System.out.printf(Locale.ROOT, "[intent model] wrote %s (%,d bytes)%n", out.getFileName(), onnx.length);
-    }
-
-    /** Held-out accuracy per language and the confusions behind it. */
-    public record Evaluation(Map<String, Double> accuracyByLanguage, Map<String, Integer> confusions) {
-        public static Evaluation of(IntentTrainer.LinearModel model, List<Utterances.Utterance> heldOut) {
-            Map<String, int[]> counts = new TreeMap<>();
-            Map<String, Integer> confusions = new TreeMap<>();
-            for (Utterances.Utterance u : heldOut) {
-                String predicted = model.labels().get(model.argmax(model.predict(u.text())));
-                int[] c = counts.computeIfAbsent(u.language(), l -> new int[2]);
-                c[1]++;
-                if (predicted.equals(u.intent())) {
-                    c[0]++;
-                } else {
-                    confusions.merge(u.intent() + " -> " + predicted, 1, Integer::sum);
-                }
-            }
-            Map<String, Double> accuracy = new TreeMap<>();
-            counts.forEach((l, c) -> accuracy.put(l, c[0] / (double) c[1]));
-            return new Evaluation(accuracy, confusions);
-        }
     }
 }

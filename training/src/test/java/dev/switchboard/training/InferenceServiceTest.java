@@ -1,5 +1,7 @@
 package dev.switchboard.training;
 
+import dev.switchboard.understand.Utterances;
+
 import dev.switchboard.understand.InferenceService;
 import dev.switchboard.understand.InferenceSettings;
 import dev.switchboard.understand.Understanding;

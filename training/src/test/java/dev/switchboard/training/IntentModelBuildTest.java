@@ -1,5 +1,10 @@
 package dev.switchboard.training;
 
+import dev.switchboard.understand.ModelEvaluation;
+import dev.switchboard.understand.IntentTrainer;
+import dev.switchboard.understand.OnnxExport;
+import dev.switchboard.understand.Utterances;
+
 import dev.switchboard.understand.Featurizer;
 import dev.switchboard.understand.ModelContract;
 import dev.switchboard.understand.OnnxIntentSession;
@@ -40,7 +45,7 @@ class IntentModelBuildTest {
 
     @Test
     void heldOutAccuracyIsAtLeastNinetyPercentPerLanguage() {
-        var eval = TrainIntentModel.Evaluation.of(trained, all.stream().filter(Utterances.Utterance::heldOut).toList());
+        var eval = ModelEvaluation.of(trained, all.stream().filter(Utterances.Utterance::heldOut).toList());
         assertThat(eval.accuracyByLanguage()).containsOnlyKeys("en", "zh");
         assertThat(eval.accuracyByLanguage().values()).allSatisfy(a -> assertThat(a).isGreaterThanOrEqualTo(0.90));
     }

@@ -1,5 +1,9 @@
 package dev.switchboard.training;
 
+import dev.switchboard.understand.IntentTrainer;
+import dev.switchboard.understand.OnnxExport;
+import dev.switchboard.understand.Utterances;
+
 import ai.onnx.proto.OnnxMl;
 import dev.switchboard.understand.Featurizer;
 import dev.switchboard.understand.ModelContract;

@@ -1,4 +1,4 @@
-package dev.switchboard.training;
+package dev.switchboard.understand;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

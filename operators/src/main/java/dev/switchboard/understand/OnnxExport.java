@@ -1,4 +1,4 @@
-package dev.switchboard.training;
+package dev.switchboard.understand;
 
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;

@@ -1,4 +1,4 @@
-package dev.switchboard.training;
+package dev.switchboard.understand;
 
 import dev.switchboard.understand.Featurizer.Features;
 import dev.switchboard.understand.Featurizer;
