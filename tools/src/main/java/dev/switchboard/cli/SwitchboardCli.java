@@ -46,6 +46,7 @@ public final class SwitchboardCli {
     /** Each command's usage line, printed by {@code <command> --help} (exit 0) and after a usage error (exit 2). */
     static final Map<String, String> USAGES = Map.ofEntries(
             Map.entry("check", CheckCommand.USAGE),
+            Map.entry("chat", ChatCommand.USAGE),
             Map.entry("normalize", "usage: switchboard normalize <platform> [--bot-id ID] [--bots-file FILE] < payload"),
             Map.entry("format", "usage: switchboard format <platform> < reply.json   (reply: {chatId, text, replyToMessageId, threadId})"),
             Map.entry("classify", "usage: switchboard classify [--model FILE] < utterances (one per line)"),
@@ -59,14 +60,22 @@ public final class SwitchboardCli {
     private final PrintStream out;
     private final PrintStream err;
 
+    /** Whether stdout is a person's terminal: readable output instead of JSON lines where a command offers both. */
+    private final boolean terminal;
+
     SwitchboardCli(InputStream in, PrintStream out, PrintStream err) {
+        this(in, out, err, false);
+    }
+
+    SwitchboardCli(InputStream in, PrintStream out, PrintStream err, boolean terminal) {
+        this.terminal = terminal;
         this.in = in;
         this.out = out;
         this.err = err;
     }
 
     public static void main(String[] args) throws Exception {
-        int code = new SwitchboardCli(System.in, System.out, System.err).run(args);
+        int code = new SwitchboardCli(System.in, System.out, System.err, System.console() != null).run(args);
         System.out.flush();
         System.exit(code);
     }
@@ -105,6 +114,8 @@ public final class SwitchboardCli {
                 return classify(rest);
             case "check":
                 return CheckCommand.run(rest, out, err);
+            case "chat":
+                return ChatCommand.run(rest, in, out, err, terminal);
             case "kafka":
                 return kafka(rest);
             case "tail":
@@ -354,6 +365,7 @@ public final class SwitchboardCli {
         s.println("  tail --bootstrap-servers H:P   print replies, dead letters and handoffs as JSON lines");
         s.println("  classify [--model FILE]        utterances on stdin, one per line -> intent and probability as JSON lines");
         s.println("  check --bot FILE               check a bot definition: problems as file:line:column, a summary, model accuracy");
+        s.println("  chat --bot FILE                talk to a bot in the terminal (one JSON line per message when piped)");
         s.println("  send <platform> --bootstrap-servers H:P [--bot-id ID] [--key K]");
         s.println("                                 raw payload on stdin -> chat.in.<platform>, as an ingress writes it");
         s.println();

@@ -1,0 +1,189 @@
+package dev.switchboard.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.bot.BotDefinition;
+import dev.switchboard.bot.BotDefinitionReader;
+import dev.switchboard.bot.Problem;
+import dev.switchboard.dialogue.BotPolicy;
+import dev.switchboard.dialogue.Decision;
+import dev.switchboard.dialogue.DialogueState;
+import dev.switchboard.model.ChatType;
+import dev.switchboard.model.Json;
+import dev.switchboard.model.MessageKind;
+import dev.switchboard.model.Sender;
+import dev.switchboard.model.UnifiedMessage;
+import dev.switchboard.understand.BotClassifier;
+import dev.switchboard.understand.Understanding;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code switchboard chat --bot FILE}: a conversation with a bot in the terminal, with exactly the job's
+ * understanding and policy (the same classes, the model trained from the same examples), no Kafka. Each input
+ * line is one user message (text, or a JSON object {@code {"text", "user", "platform", "name"}}); each gets one
+ * JSON line on stdout, or, on a terminal, the replies to read.
+ */
+final class ChatCommand {
+    static final String USAGE = "usage: switchboard chat --bot FILE [--platform P] [--user ID] [--name NAME] [--json]"
+            + " [--now 2026-12-02T09:00:00Z]\n"
+            + "  one message per line on stdin (text, or {\"text\", \"user\", \"platform\", \"name\"}); one JSON line per"
+            + " message on stdout:\n"
+            + "  {input, intent, confidence, language, replies, flow, slots, handoff, urgent}";
+
+    private ChatCommand() {}
+
+    static int run(List<String> args, InputStream in, PrintStream out, PrintStream err, boolean terminal) throws Exception {
+        String file = null;
+        String platform = "cli";
+        String user = "you";
+        String name = null;
+        boolean json = !terminal;
+        Long fixedNow = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--json")) {
+                json = true;
+                continue;
+            }
+            if (i + 1 >= args.size()) {
+                err.println("switchboard chat: " + a + " needs a value\n" + USAGE);
+                return SwitchboardCli.USAGE;
+            }
+            String v = args.get(++i);
+            switch (a) {
+                case "--bot" -> file = v;
+                case "--platform" -> platform = v;
+                case "--user" -> user = v;
+                case "--name" -> name = v;
+                case "--now" -> {
+                    try {
+                        fixedNow = Instant.parse(v).toEpochMilli();
+                    } catch (DateTimeParseException e) {
+                        err.println("switchboard chat: --now takes an instant like 2026-12-02T09:00:00Z, not '" + v + "'");
+                        return SwitchboardCli.USAGE;
+                    }
+                }
+                default -> {
+                    err.println("switchboard chat: unknown option '" + a + "'\n" + USAGE);
+                    return SwitchboardCli.USAGE;
+                }
+            }
+        }
+        if (file == null) {
+            err.println(USAGE);
+            return SwitchboardCli.USAGE;
+        }
+        Path path = Path.of(file);
+        if (!Files.isRegularFile(path)) {
+            err.println(file + ": no such file");
+            return SwitchboardCli.BAD_INPUT;
+        }
+        BotDefinitionReader.Result read = BotDefinitionReader.read(Files.readAllBytes(path), file);
+        if (!read.ok()) {
+            for (Problem p : read.errors()) {
+                err.println(p.file() + ":" + p.line() + ":" + p.column() + ": error: " + p.message());
+            }
+            err.println(file + ": fix these first (switchboard check --bot " + file + ")");
+            return SwitchboardCli.BAD_INPUT;
+        }
+        BotDefinition bot = read.definition();
+        BotPolicy policy = new BotPolicy(bot);
+        Map<String, DialogueState> sessions = new HashMap<>();
+        if (!json) {
+            err.println("Talking to bot '" + bot.id() + "' version " + bot.version() + " (" + String.join(", ", bot.languages())
+                    + "). One message per line; Ctrl-D ends.");
+        }
+        try (BotClassifier model = BotClassifier.trained(bot);
+             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            int number = 0;
+            while ((line = reader.readLine()) != null) {
+                number++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String text = line;
+                String lineUser = user;
+                String linePlatform = platform;
+                String lineName = name;
+                if (line.stripLeading().startsWith("{")) {
+                    try {
+                        JsonNode node = Json.MAPPER.readTree(line);
+                        text = node.path("text").isTextual() ? node.get("text").asText() : null;
+                        lineUser = node.path("user").isValueNode() ? node.get("user").asText() : user;
+                        linePlatform = node.path("platform").isTextual() ? node.get("platform").asText() : platform;
+                        lineName = node.path("name").isTextual() ? node.get("name").asText() : name;
+                        if (text == null) {
+                            throw new IOException("a message needs \"text\"");
+                        }
+                    } catch (IOException e) {
+                        err.println("stdin:" + number + ": not a message: " + Json.firstLine(e.getMessage()));
+                        continue;
+                    }
+                }
+                long now = fixedNow != null ? fixedNow : System.currentTimeMillis();
+                DialogueState state = sessions.computeIfAbsent(linePlatform + ":" + lineUser, k -> new DialogueState());
+                UnifiedMessage message = new UnifiedMessage(linePlatform, bot.id(), Integer.toString(number), lineUser,
+                        ChatType.DIRECT, null, null, new Sender(lineUser, lineName, false), MessageKind.TEXT, text,
+                        List.of(), List.of(), now, Integer.toString(number));
+                Understanding understanding = model.classify(text);
+                Decision decision = policy.decide(state, message, understanding, now);
+                if (json) {
+                    out.println(Json.MAPPER.writeValueAsString(line(text, understanding, decision, state, bot)));
+                } else {
+                    for (String reply : decision.replies()) {
+                        out.println("  " + bot.id() + " › " + reply.replace("\n", "\n    "));
+                    }
+                    out.printf("    [%s %.2f%s%s%s]%n", decision.intent(), understanding.confidence(),
+                            state.flow == null ? "" : ", waiting in " + state.flow,
+                            decision.handoff() ? ", handed off" : "", decision.urgent() ? ", urgent" : "");
+                }
+                out.flush();
+            }
+        }
+        return SwitchboardCli.OK;
+    }
+
+    private static ObjectNode line(String input, Understanding understanding, Decision decision, DialogueState state,
+            BotDefinition bot) {
+        ObjectNode json = Json.MAPPER.createObjectNode();
+        json.put("input", input);
+        json.put("intent", decision.intent());
+        json.put("confidence", Math.round(understanding.confidence() * 10_000) / 10_000.0);
+        json.put("language", decision.language());
+        decision.replies().forEach(json.putArray("replies")::add);
+        if (state.flow == null) {
+            json.putNull("flow");
+        } else {
+            json.put("flow", state.flow);
+        }
+        ObjectNode slots = json.putObject("slots");
+        new TreeMap<>(state.slots).forEach((k, v) -> {
+            BotDefinition.Slot slot = bot.slots().get(k);
+            slots.put(k, slot != null && slot.sensitive() ? mask(v) : v);
+        });
+        json.put("handoff", decision.handoff());
+        json.put("urgent", decision.urgent());
+        return json;
+    }
+
+    /** A sensitive value as it may be shown: its last four characters. */
+    static String mask(String value) {
+        String digits = value.replaceAll("[\\s-]", "");
+        return "•••• " + (digits.length() <= 4 ? "" : digits.substring(digits.length() - 4));
+    }
+}
