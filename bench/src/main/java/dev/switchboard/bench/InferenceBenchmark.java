@@ -105,8 +105,8 @@ public final class InferenceBenchmark {
 
             for (int workers : new int[] {1, 2}) {
                 for (int maxBatch : new int[] {64, 256}) {
-                    InferenceSettings settings = new InferenceSettings(null, false, maxBatch, Duration.ofMillis(2), 100_000,
-                            0.5, workers);
+                    InferenceSettings settings = new InferenceSettings(null, null, false, maxBatch, Duration.ofMillis(2),
+                            100_000, workers);
                     double service = service(settings, texts, callers, window, seconds);
                     double ceiling = workers == 1 ? bestRaw : Math.max(bestRaw, raw2);
                     rows.add(new String[] {"service: " + workers + " worker(s), batch ≤ " + maxBatch + ", delay ≤ 2 ms, "

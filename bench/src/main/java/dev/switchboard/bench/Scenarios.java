@@ -1,5 +1,6 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.bot.Bots;
 import dev.switchboard.connectors.ChatKafka;
 import dev.switchboard.job.JobConfig;
 import dev.switchboard.job.SwitchboardJob;
@@ -192,7 +193,7 @@ final class Scenarios {
         }
     }
 
-    private JobConfig config(Topics topics, String guarantee, List<String> extra) {
+    private JobConfig config(Topics topics, String guarantee, List<String> extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", topics.prefix(),
                 "--group-id", topics.prefix() + "job", "--transactional-id-prefix", topics.prefix() + "tx",
                 "--delivery-guarantee", guarantee, "--parallelism", "2",
@@ -200,12 +201,27 @@ final class Scenarios {
                 // their checkpoint commits, so a deployment choosing it runs a short interval.
                 "--checkpoint-interval", guarantee.equals("exactly-once") ? "2s" : "10s",
                 "--checkpoint-dir", checkpointDir(topics).toUri().toString(),
-                // Handoffs do not silence the bot here (0 ms: handed off until 'now', never after), so every valid
-                // message has a reply to account for.
-                "--handoff-duration", "0ms", "--partition-discovery-interval", "2s"));
+                // The support bot without quiet time after a handoff, so every valid message has a reply to account for.
+                "--bot", quietlessSupportBot().toString(), "--partition-discovery-interval", "2s"));
         args.addAll(extra);
         args.addAll(jobArgs);
         return JobConfig.parse(args);
+    }
+
+    private Path quietless;
+
+    /** The shipped support bot with {@code handoff_quiet_for: 0ms}, written once to a temporary file. */
+    private Path quietlessSupportBot() throws IOException {
+        if (quietless == null) {
+            String yaml;
+            try (var in = Bots.class.getResourceAsStream(Bots.SHIPPED_SUPPORT)) {
+                yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            quietless = Files.createTempFile("switchboard-bench-support", ".yaml");
+            quietless.toFile().deleteOnExit();
+            Files.writeString(quietless, yaml.replace("handoff_quiet_for: 30min", "handoff_quiet_for: 0ms"));
+        }
+        return quietless;
     }
 
     private void createTopics(Topics topics) throws Exception {

@@ -1,5 +1,6 @@
 package dev.switchboard.job;
 
+import dev.switchboard.bot.Bots;
 import dev.switchboard.connectors.KafkaSettings;
 import dev.switchboard.dialogue.DialogueSettings;
 import dev.switchboard.model.Topics;
@@ -8,7 +9,9 @@ import dev.switchboard.understand.InferenceSettings;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.TimeUtils;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +36,8 @@ public record JobConfig(
         InferenceSettings inference,
         BotSettings bots,
         String groupPolicy,
-        boolean answerEdits) {
+        boolean answerEdits,
+        Bots definitions) {
 
     /** Every option with its default ({@code null}: required or unset) and meaning, for --help and the README. */
     public static final Map<String, String[]> OPTIONS = options();
@@ -43,7 +47,9 @@ public record JobConfig(
         o.put("bootstrap-servers", new String[] {null, "Kafka bootstrap servers, host:port[,host:port] (required)"});
         o.put("topic-prefix", new String[] {Topics.DEFAULT_PREFIX, "prefix of all topics: <prefix>in.<platform>, <prefix>out.<platform>, <prefix>dlq, <prefix>handoff"});
         o.put("group-id", new String[] {"switchboard", "consumer group of the inbound source"});
-        o.put("default-bot-id", new String[] {"default", "bot id of inbound records without a bot-id header"});
+        o.put("bot", new String[] {null, "a bot definition file (YAML); repeat for several bots. Default: the shipped support bot (bots/support.yaml)"});
+        o.put("bots-dir", new String[] {null, "a directory of bot definitions (*.yaml, *.yml), one bot per file"});
+        o.put("default-bot-id", new String[] {null, "bot id of inbound records without a bot-id header; default: the first bot's"});
         o.put("delivery-guarantee", new String[] {"at-least-once", "at-least-once or exactly-once (Kafka transactions, committed on checkpoints)"});
         o.put("transactional-id-prefix", new String[] {"switchboard", "prefix of the sinks' transactional ids (exactly-once); unique per job"});
         o.put("transaction-timeout", new String[] {"15min", "producer transaction.timeout.ms (exactly-once); at most the broker's 15 min maximum"});
@@ -54,7 +60,6 @@ public record JobConfig(
         o.put("buffer-timeout", new String[] {"5ms", "longest time a record waits in a network buffer (Flink's default is 100ms)"});
         o.put("parallelism", new String[] {null, "job parallelism; default: the cluster's configuration"});
         o.put("session-timeout", new String[] {"30min", "idle time after which a session and all its state expire"});
-        o.put("handoff-duration", new String[] {"30min", "how long the bot stays quiet in a session handed to a person"});
         o.put("history-size", new String[] {"20", "user and bot turns kept per session"});
         o.put("dedup-window", new String[] {"64", "redelivery keys remembered per session"});
         o.put("understand-timeout", new String[] {"2s", "async understand timeout, after which the keyword rules decide"});
@@ -62,8 +67,7 @@ public record JobConfig(
         o.put("group-policy", new String[] {"addressed", "in group chats answer only messages addressed to the bot (mention, app_mention, @ of the robot), or answer-all"});
         o.put("answer-edits", new String[] {"false", "answer an edited message as a new question (true), or only count it (false)"});
         o.put("bots-file", new String[] {null, "properties file of per-bot platform settings: identities (<bot>.telegram.username=acme_bot, <bot>.discord.user-id=...) and secrets (<bot>.feishu.encrypt-key=..., <bot>.wecom.aes-key=...); * for every bot"});
-        o.put("intent-model", new String[] {"built-in", "the intent model: built-in (trained by the build), a path to an ONNX file of the same contract, or rules (keyword rules only)"});
-        o.put("intent-min-confidence", new String[] {"0.5", "below this model probability the keyword rules decide the intent"});
+        o.put("intent-model", new String[] {"trained", "each bot's intent model: trained (from its definition's examples, when the job starts), rules (the bots' keywords only), or FILE / BOT=FILE: a bring-your-own ONNX model of the same contract for the default bot / bot BOT, its labels the bot's intents"});
         o.put("inference-batch-size", new String[] {"64", "largest batch of one ONNX Runtime run"});
         o.put("inference-max-delay", new String[] {"2ms", "longest wait of the oldest queued request for its batch to fill"});
         o.put("inference-workers", new String[] {"2", "threads per TaskManager forming batches and running the model"});
@@ -75,6 +79,8 @@ public record JobConfig(
     public static JobConfig parse(List<String> args) {
         Map<String, String> values = new TreeMap<>();
         Map<String, String> kafkaProps = new TreeMap<>();
+        List<Path> botFiles = new ArrayList<>();
+        List<Path> botDirs = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (!arg.startsWith("--") || arg.length() == 2) {
@@ -94,16 +100,32 @@ public record JobConfig(
             }
             if (name.startsWith("kafka.")) {
                 kafkaProps.put(name.substring("kafka.".length()), value);
+            } else if (name.equals("bot")) {
+                botFiles.add(Path.of(value));
+            } else if (name.equals("bots-dir")) {
+                botDirs.add(Path.of(value));
             } else if (OPTIONS.containsKey(name)) {
                 values.put(name, value);
             } else {
                 throw new IllegalArgumentException("unknown option --" + name + " (known: " + String.join(", ", OPTIONS.keySet()) + ", kafka.<property>)");
             }
         }
-        return fromValues(values, kafkaProps);
+        return fromValues(values, kafkaProps, definitions(botFiles, botDirs));
     }
 
-    private static JobConfig fromValues(Map<String, String> v, Map<String, String> kafkaProps) {
+    /** The bots: the given files and directories, or the shipped support bot. */
+    static Bots definitions(List<Path> files, List<Path> directories) {
+        if (files.isEmpty() && directories.isEmpty()) {
+            return Bots.of(Bots.shippedSupport());
+        }
+        try {
+            return Bots.read(files, directories);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read the bot definitions: " + e.getMessage(), e);
+        }
+    }
+
+    private static JobConfig fromValues(Map<String, String> v, Map<String, String> kafkaProps, Bots definitions) {
         String bootstrap = get(v, "bootstrap-servers");
         if (bootstrap == null || bootstrap.isBlank()) {
             throw new IllegalArgumentException("--bootstrap-servers is required");
@@ -126,8 +148,7 @@ public record JobConfig(
                     duration(v, "transaction-timeout"), duration(v, "partition-discovery-interval"),
                     startFrom.equals("earliest"), kafkaProps);
             dialogue = new DialogueSettings(integer(v, "history-size"), integer(v, "dedup-window"),
-                    duration(v, "session-timeout"), duration(v, "handoff-duration"),
-                    DialogueSettings.DEFAULTS.maxTurnTextLength());
+                    duration(v, "session-timeout"), DialogueSettings.DEFAULTS.maxTurnTextLength());
             topics = new Topics(get(v, "topic-prefix"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -146,8 +167,12 @@ public record JobConfig(
             throw new IllegalArgumentException("--parallelism must be at least 1");
         }
         String botId = get(v, "default-bot-id");
-        if (botId.isBlank() || botId.contains(":")) {
-            throw new IllegalArgumentException("--default-bot-id must be non-empty and contain no ':'");
+        if (botId == null) {
+            botId = definitions.first().id();
+        }
+        if (!definitions.contains(botId)) {
+            throw new IllegalArgumentException("--default-bot-id '" + botId + "' is none of the bots given ("
+                    + String.join(", ", definitions.ids()) + ")");
         }
         int capacity = integer(v, "understand-capacity");
         if (capacity < 1) {
@@ -158,21 +183,31 @@ public record JobConfig(
             throw new IllegalArgumentException("--group-policy must be addressed or answer-all, was '" + groupPolicy + "'");
         }
         String model = get(v, "intent-model");
+        String modelPath = null;
+        String modelBot = null;
+        if (!model.equals("trained") && !model.equals("rules")) {
+            int eq = model.indexOf('=');
+            modelBot = eq > 0 ? model.substring(0, eq) : botId;
+            modelPath = eq > 0 ? model.substring(eq + 1) : model;
+            if (!definitions.contains(modelBot)) {
+                throw new IllegalArgumentException("--intent-model " + model + ": no bot '" + modelBot + "' (bots: "
+                        + String.join(", ", definitions.ids()) + ")");
+            }
+        }
         InferenceSettings inference;
         try {
             inference = model.equals("rules") ? InferenceSettings.RULES_ONLY
-                    : new InferenceSettings(model.equals("built-in") ? null : model, false,
+                    : new InferenceSettings(modelPath, modelBot, false,
                             integer(v, "inference-batch-size"), duration(v, "inference-max-delay"),
-                            integer(v, "inference-queue-capacity"), decimal(v, "intent-min-confidence"),
-                            integer(v, "inference-workers"));
+                            integer(v, "inference-queue-capacity"), integer(v, "inference-workers"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage() + " (--inference-batch-size, --inference-max-delay,"
-                    + " --inference-queue-capacity, --inference-workers, --intent-min-confidence)", e);
+                    + " --inference-queue-capacity, --inference-workers)", e);
         }
         return new JobConfig(kafka, topics, botId, dialogue, checkpointInterval, get(v, "checkpoint-dir"),
                 duration(v, "buffer-timeout"), p,
                 duration(v, "understand-timeout"), capacity, inference, botSettings(get(v, "bots-file")), groupPolicy,
-                bool(v, "answer-edits"));
+                bool(v, "answer-edits"), definitions);
     }
 
     /** Reads a secrets file; the values travel with the job, so keep the file itself out of version control. */
@@ -220,15 +255,6 @@ public record JobConfig(
             throw new IllegalArgumentException("--" + name + " must be true or false, was '" + raw + "'");
         }
         return Boolean.parseBoolean(raw);
-    }
-
-    private static double decimal(Map<String, String> values, String name) {
-        String raw = get(values, name);
-        try {
-            return Double.parseDouble(raw.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a number, was '" + raw + "'");
-        }
     }
 
     private static int integer(Map<String, String> values, String name) {

@@ -55,8 +55,8 @@ public final class Pipeline {
     public static void define(DataStream<InboundRecord> records, JobConfig config, Sinks sinks,
             SerializableFunction<IntentClassifier, IntentClassifier> classifierDecorator) {
         SingleOutputStreamOperator<InboundMessage> messages = records
-                .process(new NormalizeFunction(config.topics(), config.defaultBotId(), config.bots(),
-                        new GroupPolicy(config.groupPolicy(), config.bots()), config.answerEdits()))
+                .process(new NormalizeFunction(config.topics(), config.defaultBotId(), config.definitions().ids(),
+                        config.bots(), new GroupPolicy(config.groupPolicy(), config.bots()), config.answerEdits()))
                 .uid(OperatorIds.NORMALIZE)
                 .name("normalize");
 
@@ -65,14 +65,14 @@ public final class Pipeline {
         // and a slow classification holds back only its own session (orderedWait would hold the subtask).
         KeyedStream<InboundMessage, String> bySession = messages.keyBy(new SessionKeySelector());
         DataStream<UnderstoodMessage> understood = AsyncDataStream.unorderedWait(
-                        bySession, new UnderstandFunction(config.inference(), classifierDecorator), config.understandTimeout().toMillis(),
+                        bySession, new UnderstandFunction(config.inference(), config.definitions(), classifierDecorator), config.understandTimeout().toMillis(),
                         TimeUnit.MILLISECONDS, config.understandCapacity())
                 .uid(OperatorIds.UNDERSTAND)
                 .name("understand");
 
         SingleOutputStreamOperator<BotReply> replies = DataStreamUtils
                 .reinterpretAsKeyedStream(understood, new UnderstoodSessionKeySelector(), Types.STRING)
-                .process(new DialogueFunction(config.dialogue()))
+                .process(new DialogueFunction(config.dialogue(), config.definitions()))
                 .uid(OperatorIds.DIALOGUE)
                 .name("dialogue");
 

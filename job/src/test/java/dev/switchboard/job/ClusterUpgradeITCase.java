@@ -75,7 +75,7 @@ class ClusterUpgradeITCase {
 
                 // The savepoint holds the sessions in the previous type: no start time.
                 Map<String, SessionRecord> before = byKey(SavepointTools.sessions(savepoint));
-                assertThat(before).containsKeys("default:telegram:555", "default:telegram:666");
+                assertThat(before).containsKeys("support:telegram:555", "support:telegram:666");
                 assertThat(before.values()).allSatisfy(s -> assertThat(s.state.startedAt).isZero());
 
                 // v2 from the savepoint: the flows complete, a third user's handoff goes through the new operators.
@@ -88,12 +88,12 @@ class ClusterUpgradeITCase {
                 assertThat(replies.get("555")).isEqualTo(
                         "Got it: order <b>48213</b>. I've requested its latest status and will post the update in this chat.");
                 assertThat(replies.get("666")).contains("51177");
-                assertThat(await(kafka, topics.handoff(), 1)).containsKey("default:telegram:777");
+                assertThat(await(kafka, topics.handoff(), 1)).containsKey("support:telegram:777");
 
                 // The new field was filled from the conversation's first turn, kept from v1.
                 String after = last(cluster("stop-with-savepoint", v2, savepoints));
-                SessionRecord ana = byKey(SavepointTools.sessions(after)).get("default:telegram:555");
-                assertThat(ana.state.startedAt).isEqualTo(before.get("default:telegram:555").state.history.get(0).at);
+                SessionRecord ana = byKey(SavepointTools.sessions(after)).get("support:telegram:555");
+                assertThat(ana.state.startedAt).isEqualTo(before.get("support:telegram:555").state.history.get(0).at);
             } finally {
                 cluster("stop");
             }

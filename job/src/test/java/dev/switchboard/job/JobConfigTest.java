@@ -2,6 +2,10 @@ package dev.switchboard.job;
 
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +26,37 @@ class JobConfigTest {
         assertThat(c.dialogue().historySize()).isEqualTo(20);
         assertThat(c.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.parallelism()).isEqualTo(-1);
-        assertThat(c.defaultBotId()).isEqualTo("default");
+        // No definition given: the shipped support bot, which also answers records without a bot-id header.
+        assertThat(c.definitions().ids()).containsExactly("support");
+        assertThat(c.defaultBotId()).isEqualTo("support");
+        assertThat(c.inference().rulesOnly()).isFalse();
+        assertThat(c.inference().modelPath()).isNull();
+    }
+
+    @Test
+    void botsFromFilesAndDirectories(@TempDir Path dir) throws Exception {
+        Path bots = Path.of("..", "bots");
+        JobConfig two = JobConfig.parse(List.of("--bootstrap-servers", "k:1", "--bot", bots.resolve("trattoria.yaml").toString(),
+                "--bot", bots.resolve("support.yaml").toString()));
+        assertThat(two.definitions().ids()).containsExactly("trattoria", "support");
+        assertThat(two.defaultBotId()).isEqualTo("trattoria");
+        JobConfig fromDir = JobConfig.parse(List.of("--bootstrap-servers", "k:1", "--bots-dir", bots.toString(),
+                "--default-bot-id", "support", "--intent-model", "trattoria=/models/mine.onnx"));
+        assertThat(fromDir.definitions().ids()).containsExactly("support", "trattoria");
+        assertThat(fromDir.defaultBotId()).isEqualTo("support");
+        assertThat(fromDir.inference().modelBot()).isEqualTo("trattoria");
+        assertThat(fromDir.inference().modelPath()).isEqualTo("/models/mine.onnx");
+
+        assertThatThrownBy(() -> JobConfig.parse(List.of("--bootstrap-servers", "k:1", "--default-bot-id", "garage")))
+                .hasMessage("--default-bot-id 'garage' is none of the bots given (support)");
+        assertThatThrownBy(() -> JobConfig.parse(List.of("--bootstrap-servers", "k:1", "--intent-model", "garage=x.onnx")))
+                .hasMessageContaining("no bot 'garage'");
+        Path broken = Files.writeString(dir.resolve("broken.yaml"), "bot: b\nversion: 1\nlanguages: [en]\nintents: {}\n");
+        assertThatThrownBy(() -> JobConfig.parse(List.of("--bootstrap-servers", "k:1", "--bot", broken.toString())))
+                .hasMessageContaining(broken + ":4:10: missing intent 'other'");
+        assertThatThrownBy(() -> JobConfig.parse(List.of("--bootstrap-servers", "k:1", "--bot", bots.resolve("support.yaml").toString(),
+                "--bot", bots.resolve("support.yaml").toString())))
+                .hasMessage("two bot definitions have the id 'support'");
     }
 
     @Test

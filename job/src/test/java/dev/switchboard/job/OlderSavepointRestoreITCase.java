@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,8 +47,12 @@ class OlderSavepointRestoreITCase {
             Topics topics = Topics.withDefaultPrefix();
             kafka.createTopics(topics.all(Platforms.SUPPORTED), 2);
             // The keyword rules, not the model: "48213" alone is then understood only through the restored
-            // flow position, whatever a retrained model would make of it.
+            // flow position, whatever a retrained model would make of it. The sessions of that release were keyed
+            // under the bot id "default" (records without a bot-id header): the support bot under that id continues them.
+            Path bot = Files.writeString(tmp.resolve("default.yaml"), Files.readString(Path.of("..", "bots", "support.yaml"))
+                    .replace("bot: support", "bot: default"));
             JobConfig config = JobConfig.parse(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--intent-model", "rules",
+                    "--bot", bot.toString(),
                     "--checkpoint-interval", "1s", "--checkpoint-dir", tmp.toUri().toString(), "--parallelism", "2",
                     "--partition-discovery-interval", "1s"));
             Configuration conf = SwitchboardJob.jobConfiguration(config);

@@ -66,7 +66,7 @@ class SavepointRestoreITCase {
 
             // The tools on the job's own savepoint: both sessions are there; erase user 666.
             List<SessionRecord> sessions = SavepointTools.sessions(savepoint);
-            assertThat(sessions).extracting(s -> s.sessionKey).contains("default:telegram:555", "default:telegram:666");
+            assertThat(sessions).extracting(s -> s.sessionKey).contains("support:telegram:555", "support:telegram:666");
             String erased = tmp.resolve("erased").toUri().toString();
             SavepointTools.eraseUser(savepoint, "telegram", "666", erased);
 

@@ -82,18 +82,21 @@ class SwitchboardPipelineITCase {
 
         byte[] redelivered = payload("whatsapp_dashboard_sample.json");
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka)) {
-            send(producer, topics.inbound("telegram"), "1111111", payload("telegram_text.json"), "acme");
-            send(producer, topics.inbound("slack"), "C123ABC456", payload("slack_app_mention.json"), "acme");
-            send(producer, topics.inbound("slack"), null, payload("slack_url_verification.json"), "acme");
-            send(producer, topics.inbound("whatsapp"), null, payload("whatsapp_two_messages.json"), "acme");
-            send(producer, topics.inbound("whatsapp"), "16315551181", redelivered, "acme");
-            send(producer, topics.inbound("whatsapp"), "16315551181", redelivered, "acme");
-            send(producer, topics.inbound("telegram"), "777", "{\"update_id\": 3, \"message\": {\"text\": \"hi\"".getBytes(StandardCharsets.UTF_8), "acme");
+            send(producer, topics.inbound("telegram"), "1111111", payload("telegram_text.json"), "support");
+            send(producer, topics.inbound("slack"), "C123ABC456", payload("slack_app_mention.json"), "support");
+            send(producer, topics.inbound("slack"), null, payload("slack_url_verification.json"), "support");
+            send(producer, topics.inbound("whatsapp"), null, payload("whatsapp_two_messages.json"), "support");
+            send(producer, topics.inbound("whatsapp"), "16315551181", redelivered, "support");
+            send(producer, topics.inbound("whatsapp"), "16315551181", redelivered, "support");
+            send(producer, topics.inbound("telegram"), "777", "{\"update_id\": 3, \"message\": {\"text\": \"hi\"".getBytes(StandardCharsets.UTF_8), "support");
             // The order-status flow over two messages of one conversation (one key, one partition, in order).
             // No keyword rule knows the first message: only the intent model understands it.
-            send(producer, topics.inbound("telegram"), "555", utf8(telegramText(91, 1, 555, "has my stuff been sent out yet")), "acme");
-            send(producer, topics.inbound("telegram"), "555", utf8(telegramText(92, 2, 555, "it is #48213")), "acme");
+            send(producer, topics.inbound("telegram"), "555", utf8(telegramText(91, 1, 555, "has my stuff been sent out yet")), "support");
+            send(producer, topics.inbound("telegram"), "555", utf8(telegramText(92, 2, 555, "it is #48213")), "support");
             send(producer, topics.inbound("slack"), "D024BE91L", payload("slack_urgent_dm.json"), null);
+            // The second bot, in its default language; and a bot this job does not answer.
+            send(producer, topics.inbound("telegram"), "888", utf8(telegramText(93, 1, 888, "帮我订明天晚上4位")), "trattoria");
+            send(producer, topics.inbound("telegram"), "999", utf8(telegramText(94, 1, 999, "hello")), "garage");
             producer.flush();
         }
 
@@ -106,15 +109,17 @@ class SwitchboardPipelineITCase {
                 "--checkpoint-interval", "500ms",
                 "--checkpoint-dir", checkpoints.toUri().toString(),
                 "--parallelism", "2",
-                "--partition-discovery-interval", "1s"));
+                "--partition-discovery-interval", "1s",
+                "--bot", Path.of("..", "bots", "support.yaml").toString(),
+                "--bot", Path.of("..", "bots", "trattoria.yaml").toString()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(SwitchboardJob.jobConfiguration(config));
         JobClient job = SwitchboardJob.build(env, config).executeAsync("switchboard-it-" + guarantee);
         List<ConsumerRecord<byte[], byte[]>> out;
         try {
-            // Replies: telegram 1 + flow 2, slack mention 1 + urgent 1, whatsapp 2 + redelivered once 1;
-            // plus 1 dead letter and 1 handoff.
-            out = consume(topics, records -> count(records, topics.deadLetters()) >= 1 && count(records, topics.handoff()) >= 1
-                    && records.size() - count(records, topics.handoff()) >= 9, Duration.ofSeconds(90));
+            // Replies: telegram 1 + flow 2 + the second bot 1, slack mention 1 + urgent 2 (handoff reply, urgent note),
+            // whatsapp 2 + redelivered once 1; plus 2 dead letters (malformed, unknown bot) and handoffs.
+            out = consume(topics, records -> count(records, topics.deadLetters()) >= 2 && count(records, topics.handoff()) >= 1
+                    && records.size() - count(records, topics.handoff()) >= 12, Duration.ofSeconds(90));
             // Anything late (a second answer to the redelivery, say) would arrive within a few checkpoints.
             Thread.sleep(2_000);
             out = consume(topics, records -> false, Duration.ofSeconds(3));
@@ -130,7 +135,8 @@ class SwitchboardPipelineITCase {
         ConsumerRecord<byte[], byte[]> start = only(telegram, r -> key(r).equals("1111111"));
         assertThat(KafkaClients.header(start, "endpoint")).isEqualTo("sendMessage");
         assertThat(KafkaClients.header(start, "source-message-id")).isEqualTo("1365");
-        assertThat(KafkaClients.header(start, "bot-id")).isEqualTo("acme");
+        assertThat(KafkaClients.header(start, "bot-id")).isEqualTo("support");
+        assertThat(KafkaClients.header(start, "bot-version")).isEqualTo("2026-11-29.1");
         assertThat(KafkaClients.header(start, "idempotency-key")).hasSize(32);
         assertThat(KafkaClients.header(start, "source-received-at")).matches("\\d{13}");
         assertThat(json(start).get("chat_id").asLong()).isEqualTo(1111111L);
@@ -148,11 +154,18 @@ class SwitchboardPipelineITCase {
         assertThat(KafkaClients.header(mention, "endpoint")).isEqualTo("chat.postMessage");
         assertThat(json(mention).get("thread_ts").asText()).isEqualTo("1515449522.000016");
         List<ConsumerRecord<byte[], byte[]>> urgent = slack.stream().filter(r -> key(r).equals("D024BE91L")).toList();
-        assertThat(urgent).hasSize(1).allSatisfy(r -> assertThat(KafkaClients.header(r, "priority")).isEqualTo("urgent"));
-        assertThat(urgent).allSatisfy(r -> assertThat(KafkaClients.header(r, "bot-id")).isEqualTo("default"));
-        ConsumerRecord<byte[], byte[]> handoff = only(byTopic.get(topics.handoff()), r -> key(r).equals("default:slack:D024BE91L"));
+        assertThat(urgent).hasSize(2).allSatisfy(r -> assertThat(KafkaClients.header(r, "priority")).isEqualTo("urgent"));
+        // No bot-id header: the default bot, the first one given.
+        assertThat(urgent).allSatisfy(r -> assertThat(KafkaClients.header(r, "bot-id")).isEqualTo("support"));
+        ConsumerRecord<byte[], byte[]> handoff = only(byTopic.get(topics.handoff()), r -> key(r).equals("support:slack:D024BE91L"));
         assertThat(json(handoff).get("urgent").asBoolean()).isTrue();
-        assertThat(json(handoff).get("reason").asText()).isEqualTo("user asked for a person");
+        assertThat(json(handoff).get("reason").asText()).isEqualTo("intent human_handoff");
+
+        // The second bot answered its user with its own definition and version.
+        ConsumerRecord<byte[], byte[]> booking = only(telegram, r -> key(r).equals("888"));
+        assertThat(json(booking).get("text").asText()).isEqualTo("请留一个联系电话。");
+        assertThat(KafkaClients.header(booking, "bot-id")).isEqualTo("trattoria");
+        assertThat(KafkaClients.header(booking, "bot-version")).isEqualTo("3");
 
         // WhatsApp: both batched messages answered, the redelivered one exactly once.
         List<ConsumerRecord<byte[], byte[]>> whatsapp = byTopic.get(topics.outbound("whatsapp"));
@@ -165,18 +178,22 @@ class SwitchboardPipelineITCase {
         assertThat(KafkaClients.header(dashboard, "endpoint")).isEqualTo("123456123/messages");
         assertThat(json(dashboard).at("/context/message_id").asText()).isEqualTo("ABGGFlA5Fpa");
 
-        // The malformed update: original bytes and a reason, nothing else.
-        ConsumerRecord<byte[], byte[]> dead = byTopic.get(topics.deadLetters()).get(0);
-        assertThat(byTopic.get(topics.deadLetters())).hasSize(1);
+        // The malformed update: original bytes and a reason; the unknown bot's record, with its own reason.
+        assertThat(byTopic.get(topics.deadLetters())).hasSize(2);
+        ConsumerRecord<byte[], byte[]> unknownBot = only(byTopic.get(topics.deadLetters()),
+                r -> "unknown-bot".equals(KafkaClients.header(r, "error-class")));
+        assertThat(KafkaClients.header(unknownBot, "error")).isEqualTo("no bot definition for bot id 'garage' (this job answers support, trattoria)");
+        ConsumerRecord<byte[], byte[]> dead = only(byTopic.get(topics.deadLetters()),
+                r -> "malformed-payload".equals(KafkaClients.header(r, "error-class")));
         assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("{\"update_id\": 3, \"message\": {\"text\": \"hi\"");
         assertThat(KafkaClients.header(dead, "source-topic")).isEqualTo(topics.inbound("telegram"));
         assertThat(KafkaClients.header(dead, "error")).startsWith("telegram: not valid JSON");
         assertThat(KafkaClients.header(dead, "error-class")).isEqualTo("malformed-payload");
 
         // Nothing else: url_verification is not answered, nothing twice.
-        assertThat(telegram).hasSize(3);
-        assertThat(slack).hasSize(2);
-        assertThat(out.size() - byTopic.get(topics.handoff()).size()).isEqualTo(9);
+        assertThat(telegram).hasSize(4);
+        assertThat(slack).hasSize(3);
+        assertThat(out.size() - byTopic.get(topics.handoff()).size()).isEqualTo(12);
         assertThat(out.stream().map(r -> KafkaClients.header(r, "idempotency-key")).filter(k -> k != null).toList()).doesNotHaveDuplicates();
     }
 

@@ -66,8 +66,8 @@ public final class Pipeline {
 
     public static void define(DataStream<InboundRecord> records, JobConfig config, Sinks sinks) {
         SingleOutputStreamOperator<InboundMessage> messages = records
-                .process(new NormalizeFunction(config.topics(), config.defaultBotId(), config.bots(),
-                        new GroupPolicy(config.groupPolicy(), config.bots()), config.answerEdits()))
+                .process(new NormalizeFunction(config.topics(), config.defaultBotId(), config.definitions().ids(),
+                        config.bots(), new GroupPolicy(config.groupPolicy(), config.bots()), config.answerEdits()))
                 .uid(OperatorIds.NORMALIZE)
                 .name("normalize");
 
@@ -75,14 +75,14 @@ public final class Pipeline {
         // through the understand step, so the dialogue step needs no second shuffle.
         KeyedStream<InboundMessage, String> bySession = messages.keyBy(new SessionKeySelector());
         DataStream<UnderstoodMessage> understood = AsyncDataStream.orderedWaitWithRetry(
-                        bySession, new UnderstandFunction(config.inference()), config.understandTimeout().toMillis(),
+                        bySession, new UnderstandFunction(config.inference(), config.definitions()), config.understandTimeout().toMillis(),
                         TimeUnit.MILLISECONDS, config.understandCapacity(), RETRY_WHEN_OVERLOADED)
                 .uid(OperatorIds.UNDERSTAND)
                 .name("understand");
 
         SingleOutputStreamOperator<BotReply> replies = DataStreamUtils
                 .reinterpretAsKeyedStream(understood, new UnderstoodSessionKeySelector(), Types.STRING)
-                .process(new DialogueFunction(config.dialogue()))
+                .process(new DialogueFunction(config.dialogue(), config.definitions()))
                 .uid(OperatorIds.DIALOGUE)
                 .name("dialogue");
 

@@ -9,15 +9,14 @@ import java.time.Duration;
  * @param historySize user and bot turns kept per session
  * @param dedupWindow redelivery keys remembered per session
  * @param sessionTimeout idle time after which a session and all its state expire
- * @param handoffDuration how long the bot stays quiet in a session handed to a person
  * @param maxTurnTextLength characters of each turn kept in history (longer texts are cut)
  */
 public record DialogueSettings(
-        int historySize, int dedupWindow, Duration sessionTimeout, Duration handoffDuration, int maxTurnTextLength)
+        int historySize, int dedupWindow, Duration sessionTimeout, int maxTurnTextLength)
         implements Serializable {
 
     public static final DialogueSettings DEFAULTS =
-            new DialogueSettings(20, 64, Duration.ofMinutes(30), Duration.ofMinutes(30), 500);
+            new DialogueSettings(20, 64, Duration.ofMinutes(30), 500);
 
     public DialogueSettings {
         if (historySize < 0 || historySize > 1000) {
@@ -28,9 +27,6 @@ public record DialogueSettings(
         }
         if (sessionTimeout == null || sessionTimeout.isNegative() || sessionTimeout.isZero()) {
             throw new IllegalArgumentException("session timeout must be positive, was " + sessionTimeout);
-        }
-        if (handoffDuration == null || handoffDuration.isNegative()) {
-            throw new IllegalArgumentException("handoff duration must not be negative, was " + handoffDuration);
         }
         if (maxTurnTextLength < 1) {
             throw new IllegalArgumentException("max turn text length must be positive, was " + maxTurnTextLength);

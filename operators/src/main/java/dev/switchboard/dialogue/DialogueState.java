@@ -17,7 +17,7 @@ public class DialogueState {
     public List<Turn> history = new ArrayList<>();
     /** Filled slots, e.g. {@code order_number}. */
     public Map<String, String> slots = new HashMap<>();
-    /** Position in a multi-turn flow ({@link DialoguePolicy#AWAIT_ORDER_NUMBER}...), or null. */
+    /** The flow waiting for a slot (a flow of the bot definition), or null. */
     public String flow;
     /** The intent that started the current flow. */
     public String flowIntent;

@@ -7,6 +7,7 @@ package dev.switchboard.functions;
  *     idempotency key, so a replay after recovery carries the same keys)
  * @param recipientId in a direct chat, the user it answers (the sender), for platforms whose one-on-one send
  *     API names the user rather than the conversation (DingTalk); null in groups
+ * @param botVersion the version of the bot definition that decided it
  */
 public record BotReply(
         String platform,
@@ -24,12 +25,13 @@ public record BotReply(
         String language,
         boolean urgent,
         String replyToken,
-        String recipientId) {
+        String recipientId,
+        String botVersion) {
 
     public BotReply(String platform, String botId, String sessionKey, String chatId, String threadId,
             String replyToMessageId, String accountId, String sourceMessageId, long sourceReceivedAt, int index,
             String text, String intent, String language, boolean urgent) {
         this(platform, botId, sessionKey, chatId, threadId, replyToMessageId, accountId, sourceMessageId,
-                sourceReceivedAt, index, text, intent, language, urgent, null, null);
+                sourceReceivedAt, index, text, intent, language, urgent, null, null, null);
     }
 }

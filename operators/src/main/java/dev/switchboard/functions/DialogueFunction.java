@@ -1,7 +1,9 @@
 package dev.switchboard.functions;
 
 import dev.switchboard.dialogue.Decision;
-import dev.switchboard.dialogue.DialoguePolicy;
+import dev.switchboard.bot.BotDefinition;
+import dev.switchboard.bot.Bots;
+import dev.switchboard.dialogue.BotPolicy;
 import dev.switchboard.dialogue.DialogueSettings;
 import dev.switchboard.dialogue.DialogueState;
 import dev.switchboard.dialogue.Turn;
@@ -20,12 +22,14 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 
 /**
  * The dialogue step, keyed by session. Keeps each session's {@link DialogueState} in keyed state
- * (RocksDB in the job), answers redelivered platform messages once, bounds history, runs the
- * {@link DialoguePolicy}, and emits replies plus a handoff record when a session goes to a person.
+ * (RocksDB in the job), answers redelivered platform messages once, bounds history, runs the message's
+ * bot ({@link BotPolicy} over its definition), and emits replies plus a handoff record when a session goes
+ * to a person.
  *
  * <p>State lifetime: every message (re)arms one processing-time timer at
  * {@code max(last activity + session timeout, end of handoff)}; when it fires the whole state is
@@ -40,18 +44,23 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
     public static final OutputTag<HandoffRequest> HANDOFFS =
             new OutputTag<>("handoffs", TypeInformation.of(HandoffRequest.class));
 
-    private final DialoguePolicy policy;
+    private final DialogueSettings settings;
+    private final HashMap<String, BotPolicy> policies = new HashMap<>();
 
     private transient ValueState<DialogueState> state;
     private transient PlatformCounters replied;
     private transient PlatformCounters duplicates;
     private transient PlatformCounters quiet;
     private transient PlatformCounters handoffs;
+    private transient PlatformCounters unknownBot;
     private transient Counter sessionsStarted;
     private transient Counter sessionsExpired;
 
-    public DialogueFunction(DialogueSettings settings) {
-        this.policy = new DialoguePolicy(settings);
+    public DialogueFunction(DialogueSettings settings, Bots bots) {
+        this.settings = settings;
+        for (BotDefinition bot : bots.all()) {
+            policies.put(bot.id(), new BotPolicy(bot));
+        }
     }
 
     /** The descriptor of the dialogue state; the savepoint tools use this very method. */
@@ -67,6 +76,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         duplicates = new PlatformCounters(group, "duplicates");
         quiet = new PlatformCounters(group, "quietWhileHandedOff");
         handoffs = new PlatformCounters(group, "handoffs");
+        unknownBot = new PlatformCounters(group, "unknownBot");
         sessionsStarted = group.counter("sessionsStarted");
         sessionsExpired = group.counter("sessionsExpired");
         // Per-second rates over the last minute, for dashboards that do not compute rate() themselves.
@@ -78,8 +88,13 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
     public void processElement(UnderstoodMessage in, Context ctx, Collector<BotReply> out) throws Exception {
         InboundMessage inbound = in.inbound();
         UnifiedMessage message = inbound.message();
-        DialogueSettings settings = policy.settings();
         long now = ctx.timerService().currentProcessingTime();
+        BotPolicy policy = policies.get(message.botId());
+        if (policy == null) {
+            // Normalize dead-letters records of unknown bots; a message can only get here from an older state.
+            unknownBot.inc(message.platform());
+            return;
+        }
 
         DialogueState s = state.value();
         if (s == null) {
@@ -107,7 +122,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
                     message.threadId(), message.messageId(), inbound.accountId(), message.messageId(),
                     inbound.receivedAt(), i, text, decision.intent(), decision.language(), decision.urgent(),
                     inbound.replyToken(), ChatType.DIRECT.equals(message.chatType()) && message.sender() != null
-                            ? message.sender().id() : null));
+                            ? message.sender().id() : null, policy.bot().version()));
             replied.inc(message.platform());
         }
         trim(s.history, settings.historySize());

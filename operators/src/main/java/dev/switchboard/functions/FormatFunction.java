@@ -83,6 +83,9 @@ public class FormatFunction extends ProcessFunction<BotReply, OutboundRecord> {
             headers.put(Headers.SOURCE_MESSAGE_ID, reply.sourceMessageId());
             headers.put(Headers.SOURCE_RECEIVED_AT, Long.toString(reply.sourceReceivedAt()));
             headers.put(Headers.BOT_ID, reply.botId());
+            if (reply.botVersion() != null) {
+                headers.put(Headers.BOT_VERSION, reply.botVersion());
+            }
             if (reply.urgent()) {
                 headers.put(Headers.PRIORITY, Headers.PRIORITY_URGENT);
             }

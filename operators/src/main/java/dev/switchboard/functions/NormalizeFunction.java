@@ -24,6 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Map;
 
 /**
@@ -43,6 +46,7 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
 
     private final Topics topics;
     private final String defaultBotId;
+    private final HashSet<String> knownBots;
     private final BotSettings secrets;
     private final GroupPolicy groupPolicy;
     private final boolean answerEdits;
@@ -57,15 +61,21 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
     private transient PlatformCounters fromBots;
     private transient PlatformCounters notAddressed;
 
+    /** Every bot id answered, no platform settings, every group message answered, edits only counted. */
     public NormalizeFunction(Topics topics, String defaultBotId) {
-        this(topics, defaultBotId, BotSettings.NONE, new GroupPolicy(GroupPolicy.ANSWER_ALL, BotSettings.NONE), false);
+        this(topics, defaultBotId, null, BotSettings.NONE, new GroupPolicy(GroupPolicy.ANSWER_ALL, BotSettings.NONE), false);
     }
 
-    /** @param answerEdits answer an edited message as a new one (counted as an edit either way) */
-    public NormalizeFunction(Topics topics, String defaultBotId, BotSettings secrets, GroupPolicy groupPolicy,
-            boolean answerEdits) {
+    /**
+     * @param knownBots the bot ids this job answers: a record for another is dead-lettered ({@code unknown-bot});
+     *     null answers every id
+     * @param answerEdits answer an edited message as a new one (counted as an edit either way)
+     */
+    public NormalizeFunction(Topics topics, String defaultBotId, Set<String> knownBots, BotSettings secrets,
+            GroupPolicy groupPolicy, boolean answerEdits) {
         this.topics = topics;
         this.defaultBotId = defaultBotId;
+        this.knownBots = knownBots == null ? null : new HashSet<>(knownBots);
         this.secrets = secrets;
         this.groupPolicy = groupPolicy;
         this.answerEdits = answerEdits;
@@ -96,6 +106,11 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
             return;
         }
         String botId = nonBlank(record.header(Headers.BOT_ID), defaultBotId);
+        if (knownBots != null && !knownBots.contains(botId)) {
+            deadLetter(ctx, record, platform, MalformedPayloadException.UNKNOWN_BOT, "no bot definition for bot id '"
+                    + botId + "' (this job answers " + String.join(", ", new TreeSet<>(knownBots)) + ")");
+            return;
+        }
         Normalized normalized;
         try {
             normalized = normalizer.normalize(record.value(), botId, record.headers());

@@ -3,8 +3,13 @@ package dev.switchboard.functions;
 import dev.switchboard.model.InboundMessage;
 import dev.switchboard.understand.InferenceService;
 import dev.switchboard.understand.InferenceSettings;
+import dev.switchboard.understand.Languages;
+import dev.switchboard.understand.OnnxIntentSession;
+import dev.switchboard.bot.BotDefinition;
+import dev.switchboard.bot.Bots;
+import dev.switchboard.understand.BotKeywordRules;
+import dev.switchboard.understand.BotModels;
 import dev.switchboard.understand.IntentClassifier;
-import dev.switchboard.understand.KeywordIntentRules;
 import dev.switchboard.understand.Understanding;
 import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -16,7 +21,9 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.flink.util.function.SerializableSupplier;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,18 +35,20 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The understand step: classifies each message's text without blocking the operator thread. By default
- * the classifier is the TaskManager's shared {@link InferenceService} over the intent model.
+ * The understand step: classifies each message's text with its bot's intent model without blocking the
+ * operator thread. By default each bot's model is trained from its definition's examples when the function
+ * opens (once per TaskManager JVM and bot version, shared by the slots) and served by the TaskManager's
+ * {@link InferenceService}.
  *
  * <p>Order: run by {@code AsyncDataStream.unorderedWait} after {@code keyBy(session)}, and releases
  * each result only once the previous message of the same session has been released. A session keeps
  * its order, while a slow classification holds back only its own session's later messages, not every
  * message behind it on the subtask (which is what {@code orderedWait} would do).
  *
- * <p>The keyword rules stay beside the model: a message whose classification fails, times out,
- * finds the inference queue full (after {@value #OVERLOAD_RETRIES} retries {@value #OVERLOAD_RETRY_MILLIS} ms
- * apart) or comes back below the confidence threshold is understood by the rules (counted, marked in
- * {@link Understanding#source()}); the rules always decide urgency.
+ * <p>The bot's keywords stay beside the model: a message whose classification fails, times out or finds
+ * the inference queue full (after {@value #OVERLOAD_RETRIES} retries {@value #OVERLOAD_RETRY_MILLIS} ms apart)
+ * is understood by its bot's keywords (counted, marked in {@link Understanding#source()}). The bot's
+ * {@code min_confidence} and its urgency keywords are the policy's to apply.
  */
 public class UnderstandFunction extends RichAsyncFunction<InboundMessage, UnderstoodMessage> {
     private static final long serialVersionUID = 1L;
@@ -47,7 +56,6 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     public static final String FALLBACK_TIMEOUT = "rules-fallback:timeout";
     public static final String FALLBACK_ERROR = "rules-fallback:error";
     public static final String FALLBACK_OVERLOADED = "rules-fallback:overloaded";
-    public static final String FALLBACK_LOW_CONFIDENCE = "rules-fallback:low-confidence";
     /** A full inference queue is transient: try this many more times, this far apart, before the rules answer. */
     public static final int OVERLOAD_RETRIES = 2;
     public static final long OVERLOAD_RETRY_MILLIS = 5;
@@ -55,24 +63,26 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     public static final String GPU_RESOURCE = "gpu";
 
     private final InferenceSettings settings;
+    private final Bots bots;
     private final SerializableSupplier<IntentClassifier> classifierFactory;
     private final SerializableFunction<IntentClassifier, IntentClassifier> decorator;
 
-    private transient IntentClassifier classifier;
-    private transient InferenceService service;
-    private transient KeywordIntentRules rules;
+    /** Per bot id: its model (absent when the keywords alone decide). */
+    private transient Map<String, IntentClassifier> classifiers;
+    /** Per bot id: its keywords, the fallback. */
+    private transient Map<String, BotKeywordRules> rules;
+    private transient List<InferenceService> services;
     private transient Counter fallbacks;
     private transient Counter timeouts;
     private transient Counter overloaded;
-    private transient Counter lowConfidence;
     /** Per session, the release of its latest message in flight. */
     private transient Map<String, CompletableFuture<Void>> sessionTails;
     /** The release of each message in flight, by identity (the operator passes the same object to timeout). */
     private transient Map<InboundMessage, CompletableFuture<Void>> releases;
 
-    /** Production: the shared inference service with these settings (or the rules alone). */
-    public UnderstandFunction(InferenceSettings settings) {
-        this(settings, null);
+    /** Production: each bot's model on the shared inference service with these settings (or the keywords alone). */
+    public UnderstandFunction(InferenceSettings settings, Bots bots) {
+        this(settings, bots, null);
     }
 
     /**
@@ -80,44 +90,76 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
      * what wraps the model from outside the job (the benchmark's delayed results, a drill's failures). The
      * keyword rules, the fallback and the order per session stay the function's own.
      */
-    public UnderstandFunction(InferenceSettings settings,
+    public UnderstandFunction(InferenceSettings settings, Bots bots,
             SerializableFunction<IntentClassifier, IntentClassifier> decorator) {
         this.settings = settings;
+        this.bots = bots;
         this.classifierFactory = null;
         this.decorator = decorator;
     }
 
-    /** Any classifier, created in each parallel instance (tests, other model servers). */
-    public UnderstandFunction(SerializableSupplier<IntentClassifier> classifierFactory) {
+    /** One classifier for every bot, created in each parallel instance (tests, other model servers). */
+    public UnderstandFunction(Bots bots, SerializableSupplier<IntentClassifier> classifierFactory) {
         this.settings = InferenceSettings.RULES_ONLY;
+        this.bots = bots;
         this.classifierFactory = classifierFactory;
         this.decorator = null;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        rules = new KeywordIntentRules();
         sessionTails = new ConcurrentHashMap<>();
         releases = Collections.synchronizedMap(new IdentityHashMap<>());
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("switchboard");
         fallbacks = group.counter("understandFallbacks");
         timeouts = group.counter("understandTimeouts");
         overloaded = group.counter("understandOverloaded");
-        lowConfidence = group.counter("understandLowConfidence");
+        rules = new HashMap<>();
+        classifiers = new HashMap<>();
+        services = new ArrayList<>();
+        for (BotDefinition bot : bots.all()) {
+            rules.put(bot.id(), new BotKeywordRules(bot));
+        }
         if (classifierFactory != null) {
-            classifier = classifierFactory.get();
-        } else if (settings.rulesOnly()) {
-            classifier = rules;
-        } else {
-            service = InferenceService.acquire(settings, assignedGpu());
-            classifier = decorator == null ? service : decorator.apply(service);
-            String provider = service.model().provider().name();
+            IntentClassifier shared = classifierFactory.get();
+            bots.ids().forEach(id -> classifiers.put(id, shared));
+        } else if (!settings.rulesOnly()) {
+            Integer gpu = assignedGpu();
+            for (BotDefinition bot : bots.all()) {
+                InferenceService service = acquire(bot, gpu);
+                services.add(service);
+                classifiers.put(bot.id(), decorator == null ? service : decorator.apply(service));
+            }
+            // The first bot's service stands for the TaskManager's inference in the metrics (per-bot labels: not yet).
+            InferenceService first = services.get(0);
+            String provider = first.model().provider().name();
             group.gauge("inferenceProvider", (Gauge<String>) () -> provider);
             group.gauge("inferenceOnGpu", (Gauge<Integer>) () -> "CUDA".equals(provider) ? 1 : 0);
-            group.histogram("inferenceBatchSize", service.batchSizes());
-            group.histogram("inferenceQueueWaitMicros", service.queueWaitMicros());
-            group.histogram("inferenceLatencyMicros", service.inferenceMicros());
+            group.histogram("inferenceBatchSize", first.batchSizes());
+            group.histogram("inferenceQueueWaitMicros", first.queueWaitMicros());
+            group.histogram("inferenceLatencyMicros", first.inferenceMicros());
         }
+    }
+
+    /**
+     * The bot's model on this TaskManager: a bring-your-own file when the settings name one for this bot,
+     * else trained from the definition's examples (once per JVM and training hash).
+     */
+    private InferenceService acquire(BotDefinition bot, Integer gpu) {
+        if (settings.modelPath() != null && bot.id().equals(settings.modelBot())) {
+            return InferenceService.acquire(settings, "file:" + settings.modelPath() + "|" + bot.id(), () -> {
+                byte[] bytes;
+                try {
+                    bytes = OnnxIntentSession.readBytes(settings.modelPath());
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("cannot read intent model " + settings.modelPath() + ": " + e.getMessage(), e);
+                }
+                return OnnxIntentSession.load(bytes, "intent model " + settings.modelPath(), BotModels.labels(bot), gpu);
+            }, gpu);
+        }
+        return InferenceService.acquire(settings, "bot:" + BotModels.trainingHash(bot) + "|" + String.join(",", BotModels.labels(bot)),
+                () -> OnnxIntentSession.load(BotModels.train(bot), "intent model of bot " + bot.id(), BotModels.labels(bot), gpu),
+                gpu);
     }
 
     /** The index of the GPU Flink assigned to this TaskManager, or null. */
@@ -138,9 +180,9 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
 
     @Override
     public void close() throws Exception {
-        if (service != null) {
-            service.release();
-            service = null;
+        if (services != null) {
+            services.forEach(InferenceService::release);
+            services.clear();
         }
         super.close();
     }
@@ -148,9 +190,11 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     @Override
     public void asyncInvoke(InboundMessage input, ResultFuture<UnderstoodMessage> resultFuture) {
         String text = input.message().text();
-        CompletableFuture<Understanding> understood = text == null || text.isBlank() || classifier == rules
-                ? CompletableFuture.completedFuture(rules.understand(text))
-                : attempt(text, OVERLOAD_RETRIES).handle((understanding, error) -> decide(text, understanding, error));
+        String bot = input.message().botId();
+        IntentClassifier classifier = classifiers.get(bot);
+        CompletableFuture<Understanding> understood = text == null || text.isBlank() || classifier == null
+                ? CompletableFuture.completedFuture(rulesOf(bot, text))
+                : attempt(classifier, text, OVERLOAD_RETRIES).handle((understanding, error) -> decide(bot, text, understanding, error));
 
         // Release after the session's previous message: the operator emits in completion order.
         CompletableFuture<Void> release = new CompletableFuture<>();
@@ -170,7 +214,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     }
 
     /** One classification, retried a few milliseconds later while the inference queue is full. */
-    private CompletableFuture<Understanding> attempt(String text, int retriesLeft) {
+    private CompletableFuture<Understanding> attempt(IntentClassifier classifier, String text, int retriesLeft) {
         CompletableFuture<Understanding> first = classifier.classify(text);
         if (retriesLeft == 0) {
             return first;
@@ -179,30 +223,30 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
             if (error != null && cause(error) instanceof RejectedExecutionException) {
                 return CompletableFuture.runAsync(() -> { },
                                 CompletableFuture.delayedExecutor(OVERLOAD_RETRY_MILLIS, TimeUnit.MILLISECONDS))
-                        .thenCompose(ignored -> attempt(text, retriesLeft - 1));
+                        .thenCompose(ignored -> attempt(classifier, text, retriesLeft - 1));
             }
             return error == null ? CompletableFuture.completedFuture(understanding)
                     : CompletableFuture.<Understanding>failedFuture(error);
         }).thenCompose(f -> f);
     }
 
-    private Understanding decide(String text, Understanding understanding, Throwable error) {
+    private Understanding decide(String bot, String text, Understanding understanding, Throwable error) {
         if (error != null || understanding == null) {
             if (cause(error) instanceof RejectedExecutionException) {
                 overloaded.inc();
-                return rules.understand(text).withSource(FALLBACK_OVERLOADED);
+                return rulesOf(bot, text).withSource(FALLBACK_OVERLOADED);
             }
             fallbacks.inc();
-            return rules.understand(text).withSource(FALLBACK_ERROR);
+            return rulesOf(bot, text).withSource(FALLBACK_ERROR);
         }
-        if (understanding.confidence() < settings.minConfidence()) {
-            // The model is unsure (a near-uniform distribution): the rules know at least their keywords.
-            lowConfidence.inc();
-            return rules.understand(text).withSource(FALLBACK_LOW_CONFIDENCE);
-        }
-        boolean urgent = understanding.urgent() || KeywordIntentRules.isUrgent(text);
-        return new Understanding(understanding.intent(), understanding.confidence(), urgent,
-                understanding.language(), understanding.source());
+        return understanding;
+    }
+
+    /** The bot's keywords on the text; for a bot this function does not know (never, after normalize): other. */
+    private Understanding rulesOf(String bot, String text) {
+        BotKeywordRules r = rules.get(bot);
+        return r != null ? r.understand(text)
+                : new Understanding(BotDefinition.OTHER, 1.0, false, Languages.detect(text), BotKeywordRules.SOURCE);
     }
 
     private static Throwable cause(Throwable error) {
@@ -213,7 +257,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     public void timeout(InboundMessage input, ResultFuture<UnderstoodMessage> resultFuture) {
         timeouts.inc();
         resultFuture.complete(List.of(new UnderstoodMessage(input,
-                rules.understand(input.message().text()).withSource(FALLBACK_TIMEOUT))));
+                rulesOf(input.message().botId(), input.message().text()).withSource(FALLBACK_TIMEOUT))));
         CompletableFuture<Void> release = releases.get(input);
         if (release != null) {
             release(input, release);

@@ -4,6 +4,8 @@ package dev.switchboard.model;
 public final class Headers {
     // chat.in.<platform>
     public static final String BOT_ID = "bot-id";
+    /** On replies: the version of the bot definition that wrote them. */
+    public static final String BOT_VERSION = "bot-version";
     public static final String RECEIVED_AT = "received-at";
 
     // chat.out.<platform>

@@ -11,6 +11,8 @@ public class MalformedPayloadException extends Exception {
     public static final String MALFORMED = "malformed-payload";
     public static final String UNKNOWN = "unknown-payload";
     public static final String UNSUPPORTED_PLATFORM = "unsupported-platform";
+    /** Not a payload error: the record's bot-id names no bot this job answers. */
+    public static final String UNKNOWN_BOT = "unknown-bot";
 
     private final String errorClass;
 

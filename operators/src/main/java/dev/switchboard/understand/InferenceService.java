@@ -17,6 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class InferenceService implements IntentClassifier {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceService.class);
 
-    private record Key(String modelPath, Integer gpuIndex, int maxBatch, long maxDelayNanos, int queueCapacity,
+    private record Key(String modelId, Integer gpuIndex, int maxBatch, long maxDelayNanos, int queueCapacity,
                        int workers) {}
 
     private static final Map<Key, InferenceService> SHARED = new HashMap<>();
@@ -64,17 +65,31 @@ public final class InferenceService implements IntentClassifier {
     }
 
     /**
-     * The shared service for these settings on this JVM, loading the model on first use.
+     * The shared service for these settings on this JVM, loading the model file (or the built-in model) on
+     * first use.
      *
      * @param gpuIndex the GPU Flink assigned to this TaskManager, or null
      * @throws IllegalArgumentException when the model cannot be loaded or does not fit the contract
      */
-    public static synchronized InferenceService acquire(InferenceSettings settings, Integer gpuIndex) {
-        Key key = new Key(settings.modelPath(), gpuIndex, settings.maxBatch(), settings.maxDelay().toNanos(),
+    public static InferenceService acquire(InferenceSettings settings, Integer gpuIndex) {
+        return acquire(settings, "file:" + (settings.modelPath() == null ? "built-in" : settings.modelPath()),
+                () -> OnnxIntentSession.load(settings.modelPath(), gpuIndex), gpuIndex);
+    }
+
+    /**
+     * The shared service for one model on this JVM: {@code modelId} says which (a bot's training hash, a
+     * file), {@code loader} loads it on first use. One ONNX Runtime session per model and device, shared by
+     * every slot of the TaskManager that asks for the same model with the same settings.
+     *
+     * @throws IllegalArgumentException when the model cannot be loaded or does not fit the contract
+     */
+    public static synchronized InferenceService acquire(InferenceSettings settings, String modelId,
+            Supplier<OnnxIntentSession> loader, Integer gpuIndex) {
+        Key key = new Key(modelId, gpuIndex, settings.maxBatch(), settings.maxDelay().toNanos(),
                 settings.queueCapacity(), settings.workers());
         InferenceService service = SHARED.get(key);
         if (service == null) {
-            OnnxIntentSession model = OnnxIntentSession.load(settings.modelPath(), gpuIndex);
+            OnnxIntentSession model = loader.get();
             LOG.info("Intent model {} ({} labels) runs on {}; batches of up to {} after at most {} µs, {} worker(s)",
                     model.name(), model.labels().size(), model.provider().describe(), settings.maxBatch(),
                     settings.maxDelay().toNanos() / 1000, settings.workers());

@@ -1,5 +1,6 @@
 package dev.switchboard.functions;
 
+import dev.switchboard.bot.Bots;
 import dev.switchboard.dialogue.DialogueSettings;
 import dev.switchboard.dialogue.DialogueState;
 import dev.switchboard.dialogue.Turn;
@@ -21,14 +22,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The dialogue step in a keyed harness on the RocksDB state backend, as the job runs it. */
 class DialogueFunctionTest {
     private static final DialogueSettings SETTINGS =
-            new DialogueSettings(6, 4, Duration.ofMinutes(30), Duration.ofMinutes(10), 500);
+            new DialogueSettings(6, 4, Duration.ofMinutes(10), 500);
+    /** The shipped support bot: quiet for 30 minutes after a handoff. */
+    private static final Bots BOTS = Bots.of(Bots.shippedSupport());
 
     private KeyedOneInputStreamOperatorTestHarness<String, UnderstoodMessage, BotReply> harness;
 
     private KeyedOneInputStreamOperatorTestHarness<String, UnderstoodMessage, BotReply> open(OperatorSubtaskState restore)
             throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DialogueFunction(SETTINGS)),
+                new KeyedProcessOperator<>(new DialogueFunction(SETTINGS, BOTS)),
                 m -> m.inbound().sessionKey(), Types.STRING);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         if (restore != null) {
@@ -104,7 +107,7 @@ class DialogueFunctionTest {
         for (int i = 0; i < 10; i++) {
             harness.processElement(Messages.understood("42", Integer.toString(i), "thanks " + i), 0);
         }
-        DialogueState s = state("bot:telegram:42");
+        DialogueState s = state("support:telegram:42");
         assertThat(s.history).hasSize(6);
         Turn lastUser = s.history.get(s.history.size() - 2);
         assertThat(lastUser.role).isEqualTo(Turn.USER);
@@ -124,7 +127,7 @@ class DialogueFunctionTest {
         List<String> answers = replies();
         assertThat(answers.get(0)).contains("77777").contains("退款");
         assertThat(answers.get(1)).contains("48213").doesNotContain("77777");
-        assertThat(state("bot:telegram:42").slots).containsEntry("order_number", "48213");
+        assertThat(state("support:telegram:42").slots).containsEntry("order_number", "48213");
     }
 
     @Test
@@ -137,15 +140,16 @@ class DialogueFunctionTest {
         assertThat(liveSessions()).isEqualTo(2);
 
         // Activity in one session moves its timer instead of adding one.
-        harness.setProcessingTime(1_000 + Duration.ofMinutes(20).toMillis());
+        harness.setProcessingTime(1_000 + Duration.ofMinutes(6).toMillis());
         harness.processElement(Messages.understood("43", "2", "thanks"), 0);
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(2);
 
-        harness.setProcessingTime(1_000 + Duration.ofMinutes(31).toMillis());
+        // The session timeout is 10 minutes.
+        harness.setProcessingTime(1_000 + Duration.ofMinutes(11).toMillis());
         assertThat(liveSessions()).isEqualTo(1);
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
 
-        harness.setProcessingTime(1_000 + Duration.ofMinutes(52).toMillis());
+        harness.setProcessingTime(1_000 + Duration.ofMinutes(17).toMillis());
         assertThat(liveSessions()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
 
@@ -161,11 +165,13 @@ class DialogueFunctionTest {
         harness.setProcessingTime(0);
         harness.processElement(Messages.understood("42", "1", "where is my order"), 0);
         harness.processElement(Messages.understood("42", "2", "紧急！转人工"), 0);
-        assertThat(replies()).hasSize(2);
+        // The bot's handoff reply, then its urgent reply appended.
+        assertThat(replies()).containsExactly("Sure. What's your order number?", "正在为您转接人工客服，工作人员会在这里回复您。",
+                "已为您标记为紧急。");
         List<HandoffRequest> handoffs = new ArrayList<>();
         harness.getSideOutput(DialogueFunction.HANDOFFS).forEach(r -> handoffs.add(r.getValue()));
         assertThat(handoffs).singleElement().satisfies(h -> {
-            assertThat(h.sessionKey()).isEqualTo("bot:telegram:42");
+            assertThat(h.sessionKey()).isEqualTo("support:telegram:42");
             assertThat(h.urgent()).isTrue();
             assertThat(h.language()).isEqualTo("zh");
             assertThat(h.history()).extracting(t -> t.text).contains("where is my order", "紧急！转人工");
@@ -174,9 +180,14 @@ class DialogueFunctionTest {
         harness.processElement(Messages.understood("42", "3", "hello?"), 0);
         assertThat(replies()).isEmpty();
 
-        // The session outlives the idle timeout while a person has it ...
-        harness.setProcessingTime(Duration.ofMinutes(10).toMillis() + 2_000);
-        harness.processElement(Messages.understood("42", "4", "hello again"), 0);
+        // The session outlives the idle timeout (10 min) while a person has it (the bot's 30 min) ...
+        harness.setProcessingTime(Duration.ofMinutes(20).toMillis());
+        assertThat(liveSessions()).isEqualTo(1);
+        harness.processElement(Messages.understood("42", "4", "still there?"), 0);
+        assertThat(replies()).isEmpty();
+        // ... and the bot answers again once the quiet time is over.
+        harness.setProcessingTime(Duration.ofMinutes(31).toMillis());
+        harness.processElement(Messages.understood("42", "5", "hello again"), 0);
         assertThat(replies()).hasSize(1);
     }
 

@@ -15,7 +15,7 @@ final class Messages {
     private Messages() {}
 
     static InboundMessage inbound(String chatId, String messageId, String text, String redeliveryKey) {
-        UnifiedMessage m = new UnifiedMessage("telegram", "bot", messageId, chatId, "direct", null, null,
+        UnifiedMessage m = new UnifiedMessage("telegram", "support", messageId, chatId, "direct", null, null,
                 new Sender(chatId, "Ana", false), "text", text, List.of(), List.of(), 1_700_000_000_000L, redeliveryKey);
         return new InboundMessage(m, SessionKeys.of(m), null, 1_700_000_000_100L);
     }

@@ -134,9 +134,35 @@ class NormalizeFunctionTest {
     }
 
     @Test
+    void aRecordForABotTheJobDoesNotAnswerIsDeadLettered() throws Exception {
+        try (OneInputStreamOperatorTestHarness<InboundRecord, InboundMessage> twoBots = new OneInputStreamOperatorTestHarness<>(
+                new ProcessOperator<>(new NormalizeFunction(Topics.withDefaultPrefix(), "support", java.util.Set.of("support", "trattoria"),
+                        dev.switchboard.normalize.BotSettings.NONE,
+                        new GroupPolicy(GroupPolicy.ANSWER_ALL, dev.switchboard.normalize.BotSettings.NONE), false)))) {
+            twoBots.open();
+            byte[] update = Payloads.read("telegram/text_start.json");
+            twoBots.processElement(new InboundRecord("chat.in.telegram", 0, 1, 0L, null, update, Map.of("bot-id", "trattoria")), 0);
+            twoBots.processElement(new InboundRecord("chat.in.telegram", 0, 2, 0L, null, update, Map.of()), 0);
+            twoBots.processElement(new InboundRecord("chat.in.telegram", 0, 3, 0L, null, update, Map.of("bot-id", "garage")), 0);
+            List<String> bots = new ArrayList<>();
+            for (Object o : twoBots.getOutput()) {
+                if (o instanceof StreamRecord<?> r && r.getValue() instanceof InboundMessage m) {
+                    bots.add(m.message().botId());
+                }
+            }
+            assertThat(bots).containsExactly("trattoria", "support");
+            assertThat(twoBots.getSideOutput(NormalizeFunction.DEAD_LETTERS)).singleElement().satisfies(r -> {
+                assertThat(r.getValue().headers()).containsEntry("error-class", "unknown-bot")
+                        .containsEntry("error", "no bot definition for bot id 'garage' (this job answers support, trattoria)");
+                assertThat(r.getValue().value()).isEqualTo(update);
+            });
+        }
+    }
+
+    @Test
     void editsCanBeAnsweredWhenConfigured() throws Exception {
         try (OneInputStreamOperatorTestHarness<InboundRecord, InboundMessage> answering = new OneInputStreamOperatorTestHarness<>(
-                new ProcessOperator<>(new NormalizeFunction(Topics.withDefaultPrefix(), "b", dev.switchboard.normalize.BotSettings.NONE,
+                new ProcessOperator<>(new NormalizeFunction(Topics.withDefaultPrefix(), "b", null, dev.switchboard.normalize.BotSettings.NONE,
                         new GroupPolicy(GroupPolicy.ANSWER_ALL, dev.switchboard.normalize.BotSettings.NONE), true)))) {
             answering.open();
             answering.processElement(new InboundRecord("chat.in.telegram", 0, 1, 0L, null,

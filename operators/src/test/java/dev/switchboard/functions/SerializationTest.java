@@ -70,7 +70,7 @@ class SerializationTest {
                 Arguments.of(Understanding.class, understanding),
                 Arguments.of(UnderstoodMessage.class, new UnderstoodMessage(inbound, understanding)),
                 Arguments.of(BotReply.class, new BotReply("dingtalk", "acme", "acme:dingtalk:cid1", "cid1", null, "m1",
-                        "robot", "m1", 5L, 0, "**Hello**", "greeting", "zh", false, null, "staff-1")),
+                        "robot", "m1", 5L, 0, "**Hello**", "greeting", "zh", false, null, "staff-1", "2026-11-29.1")),
                 Arguments.of(HandoffRequest.class, new HandoffRequest("acme:telegram:-100123:7", "acme", "telegram",
                         "-100123", "7", "9001", "Ana", "asked for a human", "human_handoff", true, "en", "42", 2_000L,
                         3_800_000L, state.history)),

@@ -1,5 +1,6 @@
 package dev.switchboard.functions;
 
+import dev.switchboard.bot.Bots;
 import dev.switchboard.model.InboundMessage;
 import dev.switchboard.understand.IntentClassifier;
 import dev.switchboard.understand.Understanding;
@@ -26,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * only there, failure, overload and timeout fallbacks.
  */
 class UnderstandFunctionTest {
+    /** The shipped support bot: its keywords are the fallback. */
+    private static final Bots BOTS = Bots.of(Bots.shippedSupport());
 
     /** Answers "order_status" for everything, completing in reverse order of arrival; fails on "boom". */
     static final class ReversingClassifier implements IntentClassifier {
@@ -73,13 +76,13 @@ class UnderstandFunctionTest {
     }
 
     @Test
-    void keepsArrivalOrderAndFallsBackToRulesOnFailure() throws Exception {
+    void keepsArrivalOrderAndFallsBackToTheBotsKeywordsOnFailure() throws Exception {
         ReversingClassifier.PENDING.clear();
         List<InboundMessage> in = List.of(
                 Messages.inbound("1", "1", "first", "a"),
                 Messages.inbound("1", "2", "boom, thanks", "b"),
                 Messages.inbound("1", "3", "third urgent", "c"));
-        List<UnderstoodMessage> out = run(new UnderstandFunction(ReversingClassifier::new), 10_000, in, () -> {
+        List<UnderstoodMessage> out = run(new UnderstandFunction(BOTS, ReversingClassifier::new), 10_000, in, () -> {
             synchronized (ReversingClassifier.PENDING) {
                 for (int i = ReversingClassifier.PENDING.size() - 1; i >= 0; i--) {
                     ReversingClassifier.PENDING.get(i).complete(new Understanding("order_status", 0.9, false, "en", "model"));
@@ -91,8 +94,6 @@ class UnderstandFunctionTest {
         // The failed classification is decided by the rules.
         assertThat(out.get(1).understanding().source()).isEqualTo(UnderstandFunction.FALLBACK_ERROR);
         assertThat(out.get(1).understanding().intent()).isEqualTo("thanks");
-        // The rules stay the urgency detector beside the model.
-        assertThat(out.get(2).understanding().urgent()).isTrue();
     }
 
     /** Completes each text's classification when the test says so; rejects "full" texts as an overloaded queue would. */
@@ -126,7 +127,7 @@ class UnderstandFunctionTest {
                 Messages.inbound("1", "a2", "a second", "a2"),
                 Messages.inbound("2", "b1", "b first", "b1"),
                 Messages.inbound("2", "b2", "b second", "b2"));
-        List<UnderstoodMessage> out = run(new UnderstandFunction(ControlledClassifier::new), 10_000, in, () -> {
+        List<UnderstoodMessage> out = run(new UnderstandFunction(BOTS, ControlledClassifier::new), 10_000, in, () -> {
             // Everything but the first message of session 1 is classified first, in reverse order.
             ControlledClassifier.answer("b second");
             ControlledClassifier.answer("b first");
@@ -144,7 +145,7 @@ class UnderstandFunctionTest {
         List<InboundMessage> in = List.of(
                 Messages.inbound("1", "a1", "never answered, I want a refund", "a1"),
                 Messages.inbound("1", "a2", "a second", "a2"));
-        List<UnderstoodMessage> out = run(new UnderstandFunction(ControlledClassifier::new), 50, in,
+        List<UnderstoodMessage> out = run(new UnderstandFunction(BOTS, ControlledClassifier::new), 50, in,
                 () -> ControlledClassifier.answer("a second"));
         assertThat(out).extracting(u -> u.inbound().message().messageId()).containsExactly("a1", "a2");
         assertThat(out.get(0).understanding().source()).isEqualTo(UnderstandFunction.FALLBACK_TIMEOUT);
@@ -154,7 +155,7 @@ class UnderstandFunctionTest {
     void aFullQueueIsRetriedBeforeTheRulesAnswer() throws Exception {
         ControlledClassifier.REJECTED.set(0);
         ControlledClassifier.rejectFirst = UnderstandFunction.OVERLOAD_RETRIES;
-        List<UnderstoodMessage> retried = run(new UnderstandFunction(ControlledClassifier::new), 10_000,
+        List<UnderstoodMessage> retried = run(new UnderstandFunction(BOTS, ControlledClassifier::new), 10_000,
                 List.of(Messages.inbound("1", "1", "full, where is my order", "a")),
                 () -> awaitAttempts(UnderstandFunction.OVERLOAD_RETRIES + 1));
         assertThat(retried).singleElement().satisfies(u -> assertThat(u.understanding().source()).isEqualTo("model"));
@@ -162,7 +163,7 @@ class UnderstandFunctionTest {
 
         ControlledClassifier.REJECTED.set(0);
         ControlledClassifier.rejectFirst = UnderstandFunction.OVERLOAD_RETRIES + 1;
-        List<UnderstoodMessage> refused = run(new UnderstandFunction(ControlledClassifier::new), 10_000,
+        List<UnderstoodMessage> refused = run(new UnderstandFunction(BOTS, ControlledClassifier::new), 10_000,
                 List.of(Messages.inbound("1", "1", "full, I want a refund", "a")),
                 () -> awaitAttempts(UnderstandFunction.OVERLOAD_RETRIES + 1));
         assertThat(refused).singleElement().satisfies(u -> {
@@ -186,7 +187,7 @@ class UnderstandFunctionTest {
 
     @Test
     void timeoutFallsBackToRules() throws Exception {
-        List<UnderstoodMessage> out = run(new UnderstandFunction(ReversingClassifier::new), 50,
+        List<UnderstoodMessage> out = run(new UnderstandFunction(BOTS, ReversingClassifier::new), 50,
                 List.of(Messages.inbound("1", "1", "never answered, I want a refund", "a")), () -> { });
         assertThat(out).singleElement().satisfies(u -> {
             assertThat(u.understanding().source()).isEqualTo(UnderstandFunction.FALLBACK_TIMEOUT);

@@ -52,6 +52,9 @@ public final class DemoTraffic implements Runnable {
     private long nextConversation;
     private long updateId = 500_000_000L;
 
+    /** The simulated users talk to the shipped support bot (its scripts are order status, refunds, handoffs). */
+    public static final String BOT_ID = "support";
+
     public DemoTraffic(String bootstrapServers, Topics topics, double ratePerSecond, int conversations) {
         this(bootstrapServers, topics, ratePerSecond, conversations, false, 0.01, 0.02, 42);
     }
@@ -181,7 +184,7 @@ public final class DemoTraffic implements Runnable {
     private ProducerRecord<byte[], byte[]> record(Conversation c, byte[] payload, long now) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.inbound(c.platform),
                 c.chatId.getBytes(StandardCharsets.UTF_8), payload);
-        record.headers().add(Headers.BOT_ID, "demo".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(Headers.BOT_ID, BOT_ID.getBytes(StandardCharsets.UTF_8));
         record.headers().add(Headers.RECEIVED_AT, Long.toString(now).getBytes(StandardCharsets.UTF_8));
         return record;
     }

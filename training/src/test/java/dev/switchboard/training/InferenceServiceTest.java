@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The shared batching service over the built model, under concurrent callers. */
 class InferenceServiceTest {
     private static final InferenceSettings SETTINGS =
-            new InferenceSettings(null, false, 32, Duration.ofMillis(5), 10_000, 0.5);
+            new InferenceSettings(null, null, false, 32, Duration.ofMillis(5), 10_000, 1);
 
     @Test
     void concurrentCallersEachGetTheirOwnResultAndBatchesForm() throws Exception {
@@ -91,7 +91,7 @@ class InferenceServiceTest {
     @Test
     void aFullQueueRefusesInsteadOfBlocking() throws Exception {
         InferenceService service = InferenceService.acquire(
-                new InferenceSettings(null, false, 1, Duration.ZERO, 1, 0.5), null);
+                new InferenceSettings(null, null, false, 1, Duration.ZERO, 1, 1), null);
         try {
             List<CompletableFuture<Understanding>> burst = new ArrayList<>();
             for (int i = 0; i < 2_000; i++) {

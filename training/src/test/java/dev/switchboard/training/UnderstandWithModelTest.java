@@ -1,5 +1,6 @@
 package dev.switchboard.training;
 
+import dev.switchboard.bot.Bots;
 import dev.switchboard.functions.UnderstandFunction;
 import dev.switchboard.functions.UnderstoodMessage;
 import dev.switchboard.model.InboundMessage;
@@ -22,11 +23,11 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The understand step with the built model in an ordered async operator, as the job runs it. */
+/** The understand step with the shipped support bot's model (trained from its definition) in an ordered async operator. */
 class UnderstandWithModelTest {
 
     private static InboundMessage message(int i, String text) {
-        UnifiedMessage m = new UnifiedMessage("telegram", "bot", Integer.toString(i), "42", "direct", null, null,
+        UnifiedMessage m = new UnifiedMessage("telegram", "support", Integer.toString(i), "42", "direct", null, null,
                 new Sender("42", null, false), "text", text, List.of(), List.of(), 0L, "r" + i);
         return new InboundMessage(m, SessionKeys.of(m), null, 0L);
     }
@@ -38,7 +39,8 @@ class UnderstandWithModelTest {
         String[] intents = {"greeting", "order_status", "refund", "thanks", "human_handoff", "goodbye",
                 "complaint", "order_status", "thanks", "refund"};
         // Batches of at most 3: the 40 messages span many batches.
-        UnderstandFunction fn = new UnderstandFunction(new InferenceSettings(null, false, 3, Duration.ofMillis(20), 1000, 0.5));
+        UnderstandFunction fn = new UnderstandFunction(new InferenceSettings(null, null, false, 3, Duration.ofMillis(20), 1000, 1),
+                Bots.of(Bots.shippedSupport()));
         List<UnderstoodMessage> out = new ArrayList<>();
         try (OneInputStreamOperatorTestHarness<InboundMessage, UnderstoodMessage> harness = new OneInputStreamOperatorTestHarness<>(
                 new AsyncWaitOperatorFactory<>(fn, 30_000, 100, AsyncDataStream.OutputMode.ORDERED),
@@ -61,7 +63,7 @@ class UnderstandWithModelTest {
             UnderstoodMessage u = out.get(i);
             assertThat(u.inbound().message().messageId()).isEqualTo(Integer.toString(i));
             assertThat(u.understanding().intent()).as(texts[i % texts.length]).isEqualTo(intents[i % intents.length]);
-            assertThat(u.understanding().source()).isEqualTo("switchboard-intent-v1");
+            assertThat(u.understanding().source()).startsWith("bot:support@");
         }
         // close() gave the shared service back.
         assertThat(InferenceService.liveServices()).isZero();
