@@ -1,8 +1,10 @@
 package dev.switchboard.job;
 
+import dev.switchboard.bot.BotDefinition;
 import dev.switchboard.bot.Bots;
 import dev.switchboard.connectors.KafkaSettings;
 import dev.switchboard.dialogue.DialogueSettings;
+import dev.switchboard.dialogue.StateCipher;
 import dev.switchboard.model.Topics;
 import dev.switchboard.normalize.BotSettings;
 import dev.switchboard.understand.InferenceSettings;
@@ -37,7 +39,8 @@ public record JobConfig(
         BotSettings bots,
         String groupPolicy,
         boolean answerEdits,
-        Bots definitions) {
+        Bots definitions,
+        StateCipher stateCipher) {
 
     /** Every option with its default ({@code null}: required or unset) and meaning, for --help and the README. */
     public static final Map<String, String[]> OPTIONS = options();
@@ -49,6 +52,7 @@ public record JobConfig(
         o.put("group-id", new String[] {"switchboard", "consumer group of the inbound source"});
         o.put("bot", new String[] {null, "a bot definition file (YAML); repeat for several bots. Default: the shipped support bot (bots/support.yaml)"});
         o.put("bots-dir", new String[] {null, "a directory of bot definitions (*.yaml, *.yml), one bot per file"});
+        o.put("state-key-file", new String[] {null, "keys that seal sensitive slot values in state (AES-256-GCM): lines '<id> <base64 of 32 bytes>', the last current; required when a bot has sensitive slots"});
         o.put("default-bot-id", new String[] {null, "bot id of inbound records without a bot-id header; default: the first bot's"});
         o.put("delivery-guarantee", new String[] {"at-least-once", "at-least-once or exactly-once (Kafka transactions, committed on checkpoints)"});
         o.put("transactional-id-prefix", new String[] {"switchboard", "prefix of the sinks' transactional ids (exactly-once); unique per job"});
@@ -207,7 +211,27 @@ public record JobConfig(
         return new JobConfig(kafka, topics, botId, dialogue, checkpointInterval, get(v, "checkpoint-dir"),
                 duration(v, "buffer-timeout"), p,
                 duration(v, "understand-timeout"), capacity, inference, botSettings(get(v, "bots-file")), groupPolicy,
-                bool(v, "answer-edits"), definitions);
+                bool(v, "answer-edits"), definitions, stateCipher(get(v, "state-key-file"), definitions));
+    }
+
+    /** The state key file's keys; required when a bot has sensitive slots, so that none is stored in the clear. */
+    static StateCipher stateCipher(String file, Bots definitions) {
+        if (file == null) {
+            for (BotDefinition bot : definitions.all()) {
+                List<String> sensitive = bot.slots().values().stream().filter(BotDefinition.Slot::sensitive)
+                        .map(BotDefinition.Slot::name).toList();
+                if (!sensitive.isEmpty()) {
+                    throw new IllegalArgumentException("bot '" + bot.id() + "' has sensitive slots (" + String.join(", ", sensitive)
+                            + "): give --state-key-file so that they are encrypted in state");
+                }
+            }
+            return null;
+        }
+        try {
+            return StateCipher.fromFile(Path.of(file));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--state-key-file " + file + " cannot be read: " + e.getMessage());
+        }
     }
 
     /** Reads a secrets file; the values travel with the job, so keep the file itself out of version control. */

@@ -72,7 +72,7 @@ public final class Pipeline {
 
         SingleOutputStreamOperator<BotReply> replies = DataStreamUtils
                 .reinterpretAsKeyedStream(understood, new UnderstoodSessionKeySelector(), Types.STRING)
-                .process(new DialogueFunction(config.dialogue(), config.definitions()))
+                .process(new DialogueFunction(config.dialogue(), config.definitions(), config.stateCipher()))
                 .uid(OperatorIds.DIALOGUE)
                 .name("dialogue");
 

@@ -36,11 +36,17 @@ class JobConfigTest {
     @Test
     void botsFromFilesAndDirectories(@TempDir Path dir) throws Exception {
         Path bots = Path.of("..", "bots");
+        Path keys = Files.writeString(dir.resolve("state.keys"), "k1 " + java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+        // The second bot has a sensitive slot: without a state key it does not start.
+        assertThatThrownBy(() -> JobConfig.parse(List.of("--bootstrap-servers", "k:1", "--bot", bots.resolve("trattoria.yaml").toString())))
+                .hasMessage("bot 'trattoria' has sensitive slots (phone): give --state-key-file so that they are encrypted in state");
         JobConfig two = JobConfig.parse(List.of("--bootstrap-servers", "k:1", "--bot", bots.resolve("trattoria.yaml").toString(),
-                "--bot", bots.resolve("support.yaml").toString()));
+                "--bot", bots.resolve("support.yaml").toString(), "--state-key-file", keys.toString()));
+        assertThat(two.stateCipher().encrypt("x")).startsWith("enc:k1:");
         assertThat(two.definitions().ids()).containsExactly("trattoria", "support");
         assertThat(two.defaultBotId()).isEqualTo("trattoria");
         JobConfig fromDir = JobConfig.parse(List.of("--bootstrap-servers", "k:1", "--bots-dir", bots.toString(),
+                "--state-key-file", keys.toString(),
                 "--default-bot-id", "support", "--intent-model", "trattoria=/models/mine.onnx"));
         assertThat(fromDir.definitions().ids()).containsExactly("support", "trattoria");
         assertThat(fromDir.defaultBotId()).isEqualTo("support");

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,7 +112,9 @@ class SwitchboardPipelineITCase {
                 "--parallelism", "2",
                 "--partition-discovery-interval", "1s",
                 "--bot", Path.of("..", "bots", "support.yaml").toString(),
-                "--bot", Path.of("..", "bots", "trattoria.yaml").toString()));
+                "--bot", Path.of("..", "bots", "trattoria.yaml").toString(),
+                "--state-key-file", Files.writeString(checkpoints.resolve("state.keys"),
+                        "k1 " + java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n").toString()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(SwitchboardJob.jobConfiguration(config));
         JobClient job = SwitchboardJob.build(env, config).executeAsync("switchboard-it-" + guarantee);
         List<ConsumerRecord<byte[], byte[]>> out;

@@ -4,6 +4,7 @@ import dev.switchboard.dialogue.Decision;
 import dev.switchboard.bot.BotDefinition;
 import dev.switchboard.bot.Bots;
 import dev.switchboard.dialogue.BotPolicy;
+import dev.switchboard.dialogue.StateCipher;
 import dev.switchboard.dialogue.DialogueSettings;
 import dev.switchboard.dialogue.DialogueState;
 import dev.switchboard.dialogue.Turn;
@@ -46,6 +47,8 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
 
     private final DialogueSettings settings;
     private final HashMap<String, BotPolicy> policies = new HashMap<>();
+    /** Seals sensitive slot values in state; null keeps them as they are (tests without a key). */
+    private final StateCipher cipher;
 
     private transient ValueState<DialogueState> state;
     private transient PlatformCounters replied;
@@ -53,11 +56,18 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
     private transient PlatformCounters quiet;
     private transient PlatformCounters handoffs;
     private transient PlatformCounters unknownBot;
+    private transient Counter sensitiveUnreadable;
     private transient Counter sessionsStarted;
     private transient Counter sessionsExpired;
 
     public DialogueFunction(DialogueSettings settings, Bots bots) {
+        this(settings, bots, null);
+    }
+
+    /** @param cipher seals the values of sensitive slots in state (AES-GCM), or null to keep them as they are */
+    public DialogueFunction(DialogueSettings settings, Bots bots, StateCipher cipher) {
         this.settings = settings;
+        this.cipher = cipher;
         for (BotDefinition bot : bots.all()) {
             policies.put(bot.id(), new BotPolicy(bot));
         }
@@ -77,6 +87,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         quiet = new PlatformCounters(group, "quietWhileHandedOff");
         handoffs = new PlatformCounters(group, "handoffs");
         unknownBot = new PlatformCounters(group, "unknownBot");
+        sensitiveUnreadable = group.counter("sensitiveSlotsUnreadable");
         sessionsStarted = group.counter("sessionsStarted");
         sessionsExpired = group.counter("sessionsExpired");
         // Per-second rates over the last minute, for dashboards that do not compute rate() themselves.
@@ -111,13 +122,15 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
             trim(s.recentRedeliveryKeys, settings.dedupWindow());
         }
 
+        openSensitive(s);
         Decision decision = policy.decide(s, message, in.understanding(), now);
         s.touch(now);
-        s.history.add(new Turn(Turn.USER, clip(message.text(), settings.maxTurnTextLength()), message.timestamp(),
-                decision.intent(), message.sender() == null ? null : message.sender().id()));
+        List<String> sensitive = sensitiveValues(s, policy.bot());
+        s.history.add(new Turn(Turn.USER, clip(masked(message.text(), sensitive), settings.maxTurnTextLength()),
+                message.timestamp(), decision.intent(), message.sender() == null ? null : message.sender().id()));
         for (int i = 0; i < decision.replies().size(); i++) {
             String text = decision.replies().get(i);
-            s.history.add(new Turn(Turn.BOT, clip(text, settings.maxTurnTextLength()), now, null));
+            s.history.add(new Turn(Turn.BOT, clip(masked(text, sensitive), settings.maxTurnTextLength()), now, null));
             out.collect(new BotReply(message.platform(), message.botId(), inbound.sessionKey(), message.chatId(),
                     message.threadId(), message.messageId(), inbound.accountId(), message.messageId(),
                     inbound.receivedAt(), i, text, decision.intent(), decision.language(), decision.urgent(),
@@ -148,6 +161,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
             ctx.timerService().registerProcessingTimeTimer(expiry);
             s.expiryTimer = expiry;
         }
+        sealSensitive(s, policy.bot());
         state.update(s);
     }
 
@@ -158,6 +172,61 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
             state.clear();
             sessionsExpired.inc();
         }
+    }
+
+    /** Opens sealed slot values for the policy; one that cannot be opened (a key gone) is dropped, counted. */
+    private void openSensitive(DialogueState s) {
+        for (var it = s.slots.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (StateCipher.isEncrypted(e.getValue())) {
+                try {
+                    if (cipher == null) {
+                        throw new IllegalArgumentException("no state key");
+                    }
+                    e.setValue(cipher.decrypt(e.getValue()));
+                } catch (IllegalArgumentException unreadable) {
+                    it.remove();
+                    sensitiveUnreadable.inc();
+                }
+            }
+        }
+    }
+
+    /** Seals the values of the bot's sensitive slots before the state is written. */
+    private void sealSensitive(DialogueState s, BotDefinition bot) {
+        if (cipher == null) {
+            return;
+        }
+        for (var e : s.slots.entrySet()) {
+            BotDefinition.Slot slot = bot.slots().get(e.getKey());
+            if (slot != null && slot.sensitive() && !StateCipher.isEncrypted(e.getValue())) {
+                e.setValue(cipher.encrypt(e.getValue()));
+            }
+        }
+    }
+
+    /** The plaintext values of the bot's sensitive slots in this session. */
+    private static List<String> sensitiveValues(DialogueState s, BotDefinition bot) {
+        List<String> values = new ArrayList<>();
+        s.slots.forEach((name, value) -> {
+            BotDefinition.Slot slot = bot.slots().get(name);
+            if (slot != null && slot.sensitive() && value != null && !value.isEmpty() && !StateCipher.isEncrypted(value)) {
+                values.add(value);
+            }
+        });
+        return values;
+    }
+
+    /** The text with every sensitive value masked: history is shown in handoff records and savepoint tools. */
+    static String masked(String text, List<String> sensitive) {
+        if (text == null || sensitive.isEmpty()) {
+            return text;
+        }
+        String out = text;
+        for (String value : sensitive) {
+            out = out.replace(value, StateCipher.mask(value));
+        }
+        return out;
     }
 
     private static <T> void trim(List<T> list, int max) {

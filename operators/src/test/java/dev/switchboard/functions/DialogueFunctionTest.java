@@ -1,6 +1,9 @@
 package dev.switchboard.functions;
 
+import dev.switchboard.bot.BotDefinition;
+import dev.switchboard.bot.BotDefinitionReader;
 import dev.switchboard.bot.Bots;
+import dev.switchboard.dialogue.StateCipher;
 import dev.switchboard.dialogue.DialogueSettings;
 import dev.switchboard.dialogue.DialogueState;
 import dev.switchboard.dialogue.Turn;
@@ -191,4 +194,40 @@ class DialogueFunctionTest {
         assertThat(replies()).hasSize(1);
     }
 
+
+    @Test
+    void sensitiveSlotsAreSealedInStateAndMaskedInHistory() throws Exception {
+        BotDefinition trattoria = BotDefinitionReader.read(
+                java.nio.file.Files.readAllBytes(java.nio.file.Path.of("..", "bots", "trattoria.yaml")), "trattoria.yaml").orThrow();
+        StateCipher cipher = StateCipher.of(java.util.Map.of("k1", new byte[32]));
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new DialogueFunction(SETTINGS, Bots.of(trattoria), cipher)),
+                m -> m.inbound().sessionKey(), Types.STRING);
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        harness.open();
+        harness.setProcessingTime(1_764_666_000_000L);
+        harness.processElement(trattoriaSays("1", "帮我订明天晚上4位", "reserve"), 0);
+        harness.processElement(trattoriaSays("2", "电话 13800138000", "other"), 0);
+        List<String> texts = replies();
+        // The user is told the number; the state never holds it in the clear.
+        assertThat(texts.get(1)).endsWith("确认短信会发到 13800138000。");
+        DialogueState s = state("trattoria:telegram:7");
+        assertThat(s.slots.get("phone")).startsWith("enc:k1:");
+        assertThat(cipher.decrypt(s.slots.get("phone"))).isEqualTo("13800138000");
+        assertThat(s.slots).containsEntry("party_size", "4");
+        assertThat(s.history).extracting(t -> t.text).noneMatch(t -> t.contains("13800138000"))
+                .contains("电话 •••• 8000");
+
+        // The next message reads it back: a new booking is prefilled and only asks what is missing.
+        harness.processElement(trattoriaSays("3", "再订一个周五午餐", "reserve"), 0);
+        assertThat(replies()).singleElement().asString().contains("确认短信会发到 13800138000");
+    }
+
+    private static UnderstoodMessage trattoriaSays(String id, String text, String intent) {
+        dev.switchboard.model.UnifiedMessage m = new dev.switchboard.model.UnifiedMessage("telegram", "trattoria", id, "7",
+                "direct", null, null, new dev.switchboard.model.Sender("7", "Li", false), "text", text, List.of(), List.of(),
+                1_764_666_000_000L, "t-" + id);
+        return new UnderstoodMessage(new dev.switchboard.model.InboundMessage(m, dev.switchboard.model.SessionKeys.of(m), null, 0L),
+                new dev.switchboard.understand.Understanding(intent, 0.9, false, "zh", "model"));
+    }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.savepoints;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.switchboard.dialogue.StateCipher;
 import dev.switchboard.functions.OperatorIds;
 import dev.switchboard.model.Json;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -67,6 +68,8 @@ public final class SavepointTools {
                         err.println("switchboard savepoint: no session '" + args.get(2) + "' in " + args.get(1));
                         return 1;
                     }
+                    // Sealed sensitive slot values are shown masked, never as ciphertext.
+                    r.state.slots.replaceAll((k, v) -> StateCipher.isEncrypted(v) ? StateCipher.mask(v) : v);
                     out.println(Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r.state));
                 }
                 case "erase-user" -> {

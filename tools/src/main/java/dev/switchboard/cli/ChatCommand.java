@@ -8,6 +8,7 @@ import dev.switchboard.bot.Problem;
 import dev.switchboard.dialogue.BotPolicy;
 import dev.switchboard.dialogue.Decision;
 import dev.switchboard.dialogue.DialogueState;
+import dev.switchboard.dialogue.StateCipher;
 import dev.switchboard.model.ChatType;
 import dev.switchboard.model.Json;
 import dev.switchboard.model.MessageKind;
@@ -174,16 +175,10 @@ final class ChatCommand {
         ObjectNode slots = json.putObject("slots");
         new TreeMap<>(state.slots).forEach((k, v) -> {
             BotDefinition.Slot slot = bot.slots().get(k);
-            slots.put(k, slot != null && slot.sensitive() ? mask(v) : v);
+            slots.put(k, slot != null && slot.sensitive() ? StateCipher.mask(v) : v);
         });
         json.put("handoff", decision.handoff());
         json.put("urgent", decision.urgent());
         return json;
-    }
-
-    /** A sensitive value as it may be shown: its last four characters. */
-    static String mask(String value) {
-        String digits = value.replaceAll("[\\s-]", "");
-        return "•••• " + (digits.length() <= 4 ? "" : digits.substring(digits.length() - 4));
     }
 }
