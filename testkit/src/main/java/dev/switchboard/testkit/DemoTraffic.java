@@ -34,6 +34,12 @@ public final class DemoTraffic implements Runnable {
             List.of("我要退款", "{order}", "再见"),
             List.of("紧急！请转人工客服"),
             List.of("快递还没到，单号{order}", "谢谢"));
+    /** The second tenant's users: table reservations, hours and the menu, in Chinese and English. */
+    private static final List<List<String>> SECOND_TENANT_SCRIPTS = List.of(
+            List.of("你好", "帮我订明天晚上4位", "13800138000"),
+            List.of("hi", "a table for 2 on friday", "dinner", "021-6543-2100", "thanks bye"),
+            List.of("营业时间是多少", "有素食吗", "再见"),
+            List.of("can I see the menu", "do you have vegetarian dishes", "let me talk to someone"));
     private static final String[] NAMES = {"Alice", "Bob", "Chen Wei", "Dana", "Eve", "李娜", "Farid", "Grace", "王芳", "Hiro"};
 
     private final String bootstrapServers;
@@ -54,13 +60,23 @@ public final class DemoTraffic implements Runnable {
 
     /** The simulated users talk to the shipped support bot (its scripts are order status, refunds, handoffs). */
     public static final String BOT_ID = "support";
+    /** With a second tenant, every fourth conversation is with the shipped restaurant bot. */
+    public static final String SECOND_BOT_ID = "trattoria";
 
-    public DemoTraffic(String bootstrapServers, Topics topics, double ratePerSecond, int conversations) {
-        this(bootstrapServers, topics, ratePerSecond, conversations, false, 0.01, 0.02, 42);
+    private final boolean secondTenant;
+
+    public DemoTraffic(String bootstrapServers, Topics topics, double ratePerSecond, int conversations, boolean secondTenant) {
+        this(bootstrapServers, topics, ratePerSecond, conversations, false, 0.01, 0.02, 42, secondTenant);
     }
 
     public DemoTraffic(String bootstrapServers, Topics topics, double ratePerSecond, int conversations, boolean skewed,
                 double malformedShare, double redeliveryShare, long seed) {
+        this(bootstrapServers, topics, ratePerSecond, conversations, skewed, malformedShare, redeliveryShare, seed, false);
+    }
+
+    private DemoTraffic(String bootstrapServers, Topics topics, double ratePerSecond, int conversations, boolean skewed,
+                double malformedShare, double redeliveryShare, long seed, boolean secondTenant) {
+        this.secondTenant = secondTenant;
         this.bootstrapServers = bootstrapServers;
         this.topics = topics;
         this.ratePerSecond = ratePerSecond;
@@ -184,7 +200,7 @@ public final class DemoTraffic implements Runnable {
     private ProducerRecord<byte[], byte[]> record(Conversation c, byte[] payload, long now) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.inbound(c.platform),
                 c.chatId.getBytes(StandardCharsets.UTF_8), payload);
-        record.headers().add(Headers.BOT_ID, BOT_ID.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(Headers.BOT_ID, c.botId.getBytes(StandardCharsets.UTF_8));
         record.headers().add(Headers.RECEIVED_AT, Long.toString(now).getBytes(StandardCharsets.UTF_8));
         return record;
     }
@@ -234,11 +250,14 @@ public final class DemoTraffic implements Runnable {
             }
             default -> throw new IllegalStateException("the demo has no traffic for " + platform);
         }
-        return new Conversation(platform, userId, chatId, name, SCRIPTS.get(random.nextInt(SCRIPTS.size())),
-                Integer.toString(10_000 + random.nextInt(90_000)));
+        boolean second = secondTenant && n % 4 == 3;
+        List<List<String>> scripts = second ? SECOND_TENANT_SCRIPTS : SCRIPTS;
+        return new Conversation(second ? SECOND_BOT_ID : BOT_ID, platform, userId, chatId, name,
+                scripts.get(random.nextInt(scripts.size())), Integer.toString(10_000 + random.nextInt(90_000)));
     }
 
     private static final class Conversation {
+        final String botId;
         final String platform;
         final String userId;
         final String chatId;
@@ -247,7 +266,9 @@ public final class DemoTraffic implements Runnable {
         final String order;
         int step;
 
-        Conversation(String platform, String userId, String chatId, String name, List<String> script, String order) {
+        Conversation(String botId, String platform, String userId, String chatId, String name, List<String> script,
+                String order) {
+            this.botId = botId;
             this.platform = platform;
             this.userId = userId;
             this.chatId = chatId;

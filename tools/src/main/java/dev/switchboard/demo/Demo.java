@@ -1,5 +1,6 @@
 package dev.switchboard.demo;
 
+import dev.switchboard.bot.Bots;
 import dev.switchboard.job.JobConfig;
 import dev.switchboard.job.SwitchboardJob;
 import dev.switchboard.model.Headers;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -96,7 +98,19 @@ public final class Demo {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopics(topics.all(Platforms.SUPPORTED), 2);
 
+            // Two tenants: the shipped support and restaurant bots, the restaurant's phone numbers sealed with a
+            // key made for this run.
+            Path bots = Files.createDirectories(checkpoints.resolve("bots"));
+            for (String bot : List.of("support", "trattoria")) {
+                try (var in = Bots.class.getResourceAsStream("/bots/" + bot + ".yaml")) {
+                    Files.write(bots.resolve(bot + ".yaml"), in.readAllBytes());
+                }
+            }
+            byte[] key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+            Path keys = Files.writeString(checkpoints.resolve("state.keys"), "demo " + Base64.getEncoder().encodeToString(key) + "\n");
             JobConfig config = JobConfig.parse(List.of(
+                    "--bots-dir", bots.toString(), "--state-key-file", keys.toString(),
                     "--bootstrap-servers", kafka.bootstrapServers(),
                     "--delivery-guarantee", options.deliveryGuarantee(),
                     "--checkpoint-interval", "5s",
@@ -117,7 +131,7 @@ public final class Demo {
                     + ", handoffs on " + topics.handoff() + "; Ctrl-C stops");
             out.println();
 
-            DemoTraffic traffic = new DemoTraffic(kafka.bootstrapServers(), topics, options.rate(), options.conversations());
+            DemoTraffic traffic = new DemoTraffic(kafka.bootstrapServers(), topics, options.rate(), options.conversations(), true);
             Thread producer = new Thread(traffic, "demo-traffic");
             producer.setDaemon(true);
             producer.start();
