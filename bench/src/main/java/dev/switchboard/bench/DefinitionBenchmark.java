@@ -1,0 +1,186 @@
+package dev.switchboard.bench;
+
+import dev.switchboard.bot.BotDefinition;
+import dev.switchboard.bot.BotDefinitionReader;
+import dev.switchboard.dialogue.BotPolicy;
+import dev.switchboard.dialogue.DialogueState;
+import dev.switchboard.model.ChatType;
+import dev.switchboard.model.MessageKind;
+import dev.switchboard.model.Sender;
+import dev.switchboard.model.UnifiedMessage;
+import dev.switchboard.understand.BotClassifier;
+import dev.switchboard.understand.BotKeywordRules;
+import dev.switchboard.understand.BotModels;
+import dev.switchboard.understand.OnnxIntentSession;
+import dev.switchboard.understand.Understanding;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * What a bot definition costs, in one run: reading and checking it, training its intent model, loading that
+ * into ONNX Runtime (the steps between publishing a definition and answering with it), for a generated
+ * definition of 20 intents × 2 languages × 50 examples against the shipped support bot (8 intents, 1,138
+ * examples) as the baseline; and the definition-driven policy's decisions per second against the model's
+ * single-message classification and the keyword matcher on the same messages. Run: {@code bin/bench definitions}.
+ */
+public final class DefinitionBenchmark {
+    private DefinitionBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        byte[] support;
+        try (InputStream in = DefinitionBenchmark.class.getResourceAsStream("/bots/support.yaml")) {
+            support = in.readAllBytes();
+        }
+        byte[] generated = generated(20, 50).getBytes(StandardCharsets.UTF_8);
+        System.out.println("bench: " + rounds + " rounds of read, train and load for each definition ...");
+        double[] supportMs = steps(support, "support.yaml", rounds);
+        double[] generatedMs = steps(generated, "generated.yaml", rounds);
+
+        BotDefinition bot = BotDefinitionReader.read(support, "support.yaml").orThrow();
+        List<String> texts = List.of("hi", "where is my order?", "it's #48213", "thanks!", "I want a refund", "order 51177",
+                "this is unacceptable", "URGENT: I need to talk to a human asap", "你好", "我的订单到哪了？", "订单号 48213",
+                "谢谢", "我要退款", "再见", "what's the weather like?");
+        double policy = policyPerSecond(bot, texts, 2.0);
+        double keywords = keywordsPerSecond(bot, texts, 2.0);
+        double model;
+        try (BotClassifier classifier = BotClassifier.trained(bot)) {
+            model = modelPerSecond(classifier, texts, 2.0);
+        }
+
+        System.out.println();
+        System.out.printf(Locale.ROOT, "bin/bench definitions %s — %s, %d cores, %s%n", String.join(" ", args), LocalDate.now(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        System.out.println("| definition | read + check ms | train ms | load into ONNX Runtime ms | total ms | total ÷ support bot |");
+        System.out.println("|---|---|---|---|---|---|");
+        row("support bot: 8 intents, 1,138 examples", supportMs, supportMs[3]);
+        row("generated: 20 intents × 2 languages × 50 examples (2,000)", generatedMs, supportMs[3]);
+        System.out.println();
+        System.out.println("| step, one thread, shipped support bot | messages/s | ÷ model classification |");
+        System.out.println("|---|---|---|");
+        System.out.printf(Locale.ROOT, "| intent model, one message per run (featurize + ONNX Runtime) | %,.0f | 1.00 |%n", model);
+        System.out.printf(Locale.ROOT, "| keyword fallback | %,.0f | %.2f |%n", keywords, keywords / model);
+        System.out.printf(Locale.ROOT, "| policy: slots, flows, templates, escaping (BotPolicy.decide) | %,.0f | %.2f |%n", policy, policy / model);
+    }
+
+    private static void row(String name, double[] ms, double baseline) {
+        System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.2f |%n", name, ms[0], ms[1], ms[2], ms[3], ms[3] / baseline);
+    }
+
+    /** Median milliseconds of read + check, train, load, and their sum. */
+    private static double[] steps(byte[] yaml, String name, int rounds) throws Exception {
+        double[][] samples = new double[4][rounds + 1];
+        for (int r = 0; r <= rounds; r++) { // round 0 warms up, not counted
+            long t0 = System.nanoTime();
+            BotDefinition bot = BotDefinitionReader.read(yaml, name).orThrow();
+            long t1 = System.nanoTime();
+            byte[] onnx = BotModels.train(bot);
+            long t2 = System.nanoTime();
+            try (OnnxIntentSession session = OnnxIntentSession.load(onnx, name, BotModels.labels(bot), null)) {
+                long t3 = System.nanoTime();
+                samples[0][r] = (t1 - t0) / 1e6;
+                samples[1][r] = (t2 - t1) / 1e6;
+                samples[2][r] = (t3 - t2) / 1e6;
+                samples[3][r] = (t3 - t0) / 1e6;
+                session.labels();
+            }
+            System.out.printf(Locale.ROOT, "bench: %s round %d: %.0f ms%n", name, r, samples[3][r]);
+        }
+        double[] out = new double[4];
+        for (int i = 0; i < 4; i++) {
+            double[] counted = Arrays.copyOfRange(samples[i], 1, rounds + 1);
+            Arrays.sort(counted);
+            out[i] = counted[counted.length / 2];
+        }
+        return out;
+    }
+
+    private static double policyPerSecond(BotDefinition bot, List<String> texts, double seconds) {
+        BotPolicy policy = new BotPolicy(bot);
+        BotKeywordRules keywords = new BotKeywordRules(bot);
+        List<Understanding> understood = new ArrayList<>();
+        for (String t : texts) {
+            understood.add(keywords.understand(t));
+        }
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        long n = 0;
+        long start = System.nanoTime();
+        DialogueState state = new DialogueState();
+        while (System.nanoTime() < end) {
+            for (int i = 0; i < texts.size(); i++) {
+                UnifiedMessage m = new UnifiedMessage("telegram", bot.id(), Long.toString(n), "42", ChatType.DIRECT, null, null,
+                        new Sender("42", "Ana", false), MessageKind.TEXT, texts.get(i), List.of(), List.of(), 0L, "r" + n);
+                // Never quiet after a handoff: every decision takes the policy's full path.
+                state.handoffUntil = 0;
+                policy.decide(state, m, understood.get(i), 1_764_666_000_000L + n * 1_000L);
+                n++;
+            }
+            state = new DialogueState(); // one conversation per pass over the texts
+        }
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static double keywordsPerSecond(BotDefinition bot, List<String> texts, double seconds) {
+        BotKeywordRules keywords = new BotKeywordRules(bot);
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        long n = 0;
+        long start = System.nanoTime();
+        while (System.nanoTime() < end) {
+            for (String t : texts) {
+                keywords.understand(t);
+                n++;
+            }
+        }
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static double modelPerSecond(BotClassifier model, List<String> texts, double seconds) {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        long n = 0;
+        long start = System.nanoTime();
+        while (System.nanoTime() < end) {
+            for (String t : texts) {
+                model.classify(t);
+                n++;
+            }
+        }
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** A definition of {@code intents} intents with {@code examples} examples per language, texts made from word lists. */
+    static String generated(int intents, int examples) {
+        String[] en = {"account", "billing", "delivery", "password", "invoice", "warranty", "coupon", "address", "subscription",
+                "return", "exchange", "gift card", "loyalty points", "size", "colour", "store hours", "appointment", "repair",
+                "installation", "newsletter"};
+        String[] zh = {"账户", "账单", "配送", "密码", "发票", "保修", "优惠券", "地址", "订阅", "退货", "换货", "礼品卡", "积分", "尺码",
+                "颜色", "营业时间", "预约", "维修", "安装", "订阅邮件"};
+        String[] enFrames = {"I have a question about my %s", "help with %s please", "%s problem", "can you check the %s",
+                "what about the %s", "my %s is wrong", "%s?", "how do I change the %s", "is there news on the %s",
+                "I need the %s sorted"};
+        String[] zhFrames = {"我想问一下%s", "%s有问题", "帮我查%s", "%s怎么改", "关于%s", "%s不对", "%s？", "请处理%s", "%s的情况", "需要%s"};
+        Random random = new Random(7);
+        StringBuilder y = new StringBuilder("bot: generated\nversion: \"1\"\nlanguages: [en, zh]\nintents:\n");
+        for (int i = 0; i < intents; i++) {
+            y.append("  topic_").append(i).append(":\n    examples:\n      en:\n");
+            for (int e = 0; e < examples; e++) {
+                y.append("        - \"").append(String.format(Locale.ROOT, enFrames[e % enFrames.length], en[i % en.length]))
+                        .append(e >= enFrames.length ? " " + (e / enFrames.length) + random.nextInt(1000) : "").append("\"\n");
+            }
+            y.append("      zh:\n");
+            for (int e = 0; e < examples; e++) {
+                y.append("        - \"").append(String.format(Locale.ROOT, zhFrames[e % zhFrames.length], zh[i % zh.length]))
+                        .append(e >= zhFrames.length ? " " + (e / zhFrames.length) + random.nextInt(1000) : "").append("\"\n");
+            }
+            y.append("    reply: {en: \"About ").append(en[i % en.length]).append(".\", zh: \"关于").append(zh[i % zh.length]).append("。\"}\n");
+        }
+        y.append("  other:\n    reply: {en: \"Sorry?\", zh: \"抱歉？\"}\n");
+        return y.toString();
+    }
+}
