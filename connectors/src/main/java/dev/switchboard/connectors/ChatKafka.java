@@ -42,6 +42,30 @@ public final class ChatKafka {
     }
 
     /**
+     * The published bot definitions, from the start of {@code <prefix>bots} (a compacted topic: the latest
+     * version of every bot). After a restore the source resumes where the checkpoint left it; the versions
+     * read before are in the job's state.
+     */
+    public static KafkaSource<InboundRecord> botsSource(KafkaSettings settings, Topics topics) {
+        var builder = KafkaSource.<InboundRecord>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setGroupId(settings.groupId() + "-bots")
+                // A pattern, not a name: a job may start before anyone created the topic.
+                .setTopicPattern(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topics.bots())))
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new InboundRecordDeserializer())
+                .setProperty("partition.discovery.interval.ms",
+                        Long.toString(settings.partitionDiscoveryInterval().toMillis()))
+                .setProperty("commit.offsets.on.checkpoint", "false")
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .setProperty(ConsumerConfig.CLIENT_ID_CONFIG, settings.groupId() + "-bots-source");
+        for (Map.Entry<String, String> p : settings.extraProperties().entrySet()) {
+            builder.setProperty(p.getKey(), p.getValue());
+        }
+        return builder.build();
+    }
+
+    /**
      * A sink writing each {@link OutboundRecord} to its own topic. {@code name} tells the sinks of one
      * job apart in their transactional ids.
      */

@@ -1,6 +1,9 @@
 package dev.switchboard.job;
 
+import dev.switchboard.functions.BotDefinitionsFunction;
 import dev.switchboard.functions.BotReply;
+import dev.switchboard.functions.BotUpdate;
+import dev.switchboard.functions.BotUpdateFunction;
 import dev.switchboard.functions.DialogueFunction;
 import dev.switchboard.functions.FormatFunction;
 import dev.switchboard.functions.HandoffRecordFunction;
@@ -17,6 +20,7 @@ import dev.switchboard.understand.IntentClassifier;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -38,32 +42,59 @@ import java.util.function.Consumer;
 public final class Pipeline {
     private Pipeline() {}
 
-    /** Where each output stream goes. */
+    /** Where each output stream goes; {@code botErrors} gets the rejected bot definitions (null: nowhere). */
     public record Sinks(
             Consumer<DataStream<OutboundRecord>> replies,
             Consumer<DataStream<OutboundRecord>> deadLetters,
-            Consumer<DataStream<OutboundRecord>> handoffs) {}
+            Consumer<DataStream<OutboundRecord>> handoffs,
+            Consumer<DataStream<OutboundRecord>> botErrors) {
 
+        public Sinks(Consumer<DataStream<OutboundRecord>> replies, Consumer<DataStream<OutboundRecord>> deadLetters,
+                Consumer<DataStream<OutboundRecord>> handoffs) {
+            this(replies, deadLetters, handoffs, null);
+        }
+    }
+
+    /** The topology without published bot definitions: the bots the job was started with. */
     public static void define(DataStream<InboundRecord> records, JobConfig config, Sinks sinks) {
-        define(records, config, sinks, null);
+        define(records, null, config, sinks, null);
     }
 
     /**
      * The topology with the model seen through {@code classifierDecorator} (null: as it is). Production
      * passes none; the benchmark wraps the model to hold back a share of its results.
      */
-    public static void define(DataStream<InboundRecord> records, JobConfig config, Sinks sinks,
-            SerializableFunction<IntentClassifier, IntentClassifier> classifierDecorator) {
+    public static void define(DataStream<InboundRecord> records, DataStream<InboundRecord> botRecords, JobConfig config,
+            Sinks sinks, SerializableFunction<IntentClassifier, IntentClassifier> classifierDecorator) {
         SingleOutputStreamOperator<InboundMessage> messages = records
                 .process(new NormalizeFunction(config.topics(), config.defaultBotId(), config.definitions().ids(),
                         config.bots(), new GroupPolicy(config.groupPolicy(), config.bots()), config.answerEdits()))
                 .uid(OperatorIds.NORMALIZE)
                 .name("normalize");
 
+        // Published bot definitions reach every subtask through the broadcast; the messages pass the broadcast
+        // operator unchanged and in order (forward, chained with normalize), and its subtask on each TaskManager
+        // makes the published versions current there for understand and dialogue.
+        DataStream<InboundMessage> withBots = messages;
+        if (botRecords != null) {
+            SingleOutputStreamOperator<BotUpdate> updates = botRecords
+                    .process(new BotUpdateFunction(config.topics()))
+                    .uid(OperatorIds.BOT_UPDATES)
+                    .name("bot-updates");
+            BroadcastStream<BotUpdate> published = updates.broadcast(BotDefinitionsFunction.STATE);
+            withBots = messages.connect(published)
+                    .process(new BotDefinitionsFunction())
+                    .uid(OperatorIds.BOT_DEFINITIONS)
+                    .name("bot-definitions");
+            if (sinks.botErrors() != null) {
+                sinks.botErrors().accept(updates.getSideOutput(BotUpdateFunction.REJECTED));
+            }
+        }
+
         // Keying before the async step keeps a session on one subtask, so the dialogue step needs no second
         // shuffle. Unordered emission with per-session release in the function: a session keeps its order
         // and a slow classification holds back only its own session (orderedWait would hold the subtask).
-        KeyedStream<InboundMessage, String> bySession = messages.keyBy(new SessionKeySelector());
+        KeyedStream<InboundMessage, String> bySession = withBots.keyBy(new SessionKeySelector());
         DataStream<UnderstoodMessage> understood = AsyncDataStream.unorderedWait(
                         bySession, new UnderstandFunction(config.inference(), config.definitions(), classifierDecorator), config.understandTimeout().toMillis(),
                         TimeUnit.MILLISECONDS, config.understandCapacity())

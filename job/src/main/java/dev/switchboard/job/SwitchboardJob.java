@@ -99,13 +99,19 @@ public final class SwitchboardJob {
                 .fromSource(ChatKafka.source(config.kafka(), config.topics()), WatermarkStrategy.noWatermarks(),
                         "kafka: " + config.topics().inboundPattern().pattern())
                 .uid(OperatorIds.SOURCE);
-        Pipeline.define(records, config, new Pipeline.Sinks(
+        DataStream<InboundRecord> botRecords = env
+                .fromSource(ChatKafka.botsSource(config.kafka(), config.topics()), WatermarkStrategy.noWatermarks(),
+                        "kafka: " + config.topics().bots())
+                .uid(OperatorIds.SOURCE_BOTS);
+        Pipeline.define(records, botRecords, config, new Pipeline.Sinks(
                 replies -> replies.sinkTo(ChatKafka.sink(config.kafka(), "replies"))
                         .uid(OperatorIds.SINK_REPLIES).name("kafka: " + config.topics().outbound("<platform>")),
                 deadLetters -> deadLetters.sinkTo(ChatKafka.sink(config.kafka(), "dlq"))
                         .uid(OperatorIds.SINK_DEAD_LETTERS).name("kafka: " + config.topics().deadLetters()),
                 handoffs -> handoffs.sinkTo(ChatKafka.sink(config.kafka(), "handoff"))
-                        .uid(OperatorIds.SINK_HANDOFFS).name("kafka: " + config.topics().handoff())),
+                        .uid(OperatorIds.SINK_HANDOFFS).name("kafka: " + config.topics().handoff()),
+                botErrors -> botErrors.sinkTo(ChatKafka.sink(config.kafka(), "bot-errors"))
+                        .uid(OperatorIds.SINK_BOT_ERRORS).name("kafka: " + config.topics().botErrors())),
                 classifierDecorator);
         return env;
     }

@@ -44,10 +44,12 @@ public final class Pipeline {
     private Pipeline() {}
 
     /** Where each output stream goes. */
+    /** Today's SwitchboardJob also hands over a sink for rejected bot definitions; the previous release had none. */
     public record Sinks(
             Consumer<DataStream<OutboundRecord>> replies,
             Consumer<DataStream<OutboundRecord>> deadLetters,
-            Consumer<DataStream<OutboundRecord>> handoffs) {}
+            Consumer<DataStream<OutboundRecord>> handoffs,
+            Consumer<DataStream<OutboundRecord>> ignoredBotErrors) {}
 
     /** A full inference queue is transient: try twice more, 5 ms apart, before the rules answer. */
     static final AsyncRetryStrategy<UnderstoodMessage> RETRY_WHEN_OVERLOADED =
@@ -59,8 +61,14 @@ public final class Pipeline {
                     .build();
 
     /** The entry point today's SwitchboardJob calls; the previous release had no classifier decorator. */
-    public static void define(DataStream<InboundRecord> records, JobConfig config, Sinks sinks,
-            org.apache.flink.util.function.SerializableFunction<?, ?> ignoredDecorator) {
+    public static void define(DataStream<InboundRecord> records, DataStream<InboundRecord> ignoredBotRecords,
+            JobConfig config, Sinks sinks, org.apache.flink.util.function.SerializableFunction<?, ?> ignoredDecorator) {
+        // The bots topic is read by today's job only: the previous release had no published definitions. The
+        // source exists in today's SwitchboardJob; without a consumer its records go nowhere.
+        ignoredBotRecords.process(new org.apache.flink.streaming.api.functions.ProcessFunction<InboundRecord, InboundRecord>() {
+            @Override
+            public void processElement(InboundRecord r, Context ctx, org.apache.flink.util.Collector<InboundRecord> out) { }
+        }).uid("previous-release-ignores-bots").name("ignore");
         define(records, config, sinks);
     }
 

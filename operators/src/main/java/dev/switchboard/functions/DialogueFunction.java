@@ -46,7 +46,11 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
             new OutputTag<>("handoffs", TypeInformation.of(HandoffRequest.class));
 
     private final DialogueSettings settings;
-    private final HashMap<String, BotPolicy> policies = new HashMap<>();
+    /** The bots the job was started with; a published version replaces one (see {@link BotRegistry}). */
+    private final Bots bots;
+    /** Per bot id: the policy of the version in force here. */
+    private transient HashMap<String, BotPolicy> policies;
+    private transient String jobId;
     /** Seals sensitive slot values in state; null keeps them as they are (tests without a key). */
     private final StateCipher cipher;
 
@@ -68,9 +72,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
     public DialogueFunction(DialogueSettings settings, Bots bots, StateCipher cipher) {
         this.settings = settings;
         this.cipher = cipher;
-        for (BotDefinition bot : bots.all()) {
-            policies.put(bot.id(), new BotPolicy(bot));
-        }
+        this.bots = bots;
     }
 
     /** The descriptor of the dialogue state; the savepoint tools use this very method. */
@@ -88,6 +90,8 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         handoffs = new PlatformCounters(group, "handoffs");
         unknownBot = new PlatformCounters(group, "unknownBot");
         sensitiveUnreadable = group.counter("sensitiveSlotsUnreadable");
+        jobId = getRuntimeContext().getJobInfo().getJobId().toString();
+        policies = new HashMap<>();
         sessionsStarted = group.counter("sessionsStarted");
         sessionsExpired = group.counter("sessionsExpired");
         // Per-second rates over the last minute, for dashboards that do not compute rate() themselves.
@@ -100,7 +104,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         InboundMessage inbound = in.inbound();
         UnifiedMessage message = inbound.message();
         long now = ctx.timerService().currentProcessingTime();
-        BotPolicy policy = policies.get(message.botId());
+        BotPolicy policy = policyFor(message.botId());
         if (policy == null) {
             // Normalize dead-letters records of unknown bots; a message can only get here from an older state.
             unknownBot.inc(message.platform());
@@ -172,6 +176,20 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
             state.clear();
             sessionsExpired.inc();
         }
+    }
+
+    /** The policy of the bot's version in force: a published one, else the one the job started with. */
+    private BotPolicy policyFor(String botId) {
+        BotDefinition current = BotRegistry.current(jobId, botId, bots.get(botId));
+        if (current == null) {
+            return null;
+        }
+        BotPolicy policy = policies.get(botId);
+        if (policy == null || policy.bot() != current) {
+            policy = new BotPolicy(current);
+            policies.put(botId, policy);
+        }
+        return policy;
     }
 
     /** Opens sealed slot values for the policy; one that cannot be opened (a key gone) is dropped, counted. */

@@ -47,6 +47,7 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
     private final Topics topics;
     private final String defaultBotId;
     private final HashSet<String> knownBots;
+    private transient String jobId;
     private final BotSettings secrets;
     private final GroupPolicy groupPolicy;
     private final boolean answerEdits;
@@ -67,8 +68,8 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
     }
 
     /**
-     * @param knownBots the bot ids this job answers: a record for another is dead-lettered ({@code unknown-bot});
-     *     null answers every id
+     * @param knownBots the bot ids this job was started with: a record for another, unless it was published since,
+     *     is dead-lettered ({@code unknown-bot}); null answers every id
      * @param answerEdits answer an edited message as a new one (counted as an edit either way)
      */
     public NormalizeFunction(Topics topics, String defaultBotId, Set<String> knownBots, BotSettings secrets,
@@ -84,6 +85,7 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
     @Override
     public void open(OpenContext openContext) {
         normalizers = Normalizers.with(secrets);
+        jobId = getRuntimeContext().getJobInfo().getJobId().toString();
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("switchboard");
         in = new PlatformCounters(group, "recordsIn");
         messages = new PlatformCounters(group, "messagesIn");
@@ -106,7 +108,7 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
             return;
         }
         String botId = nonBlank(record.header(Headers.BOT_ID), defaultBotId);
-        if (knownBots != null && !knownBots.contains(botId)) {
+        if (knownBots != null && !knownBots.contains(botId) && !BotRegistry.published(jobId, botId)) {
             deadLetter(ctx, record, platform, MalformedPayloadException.UNKNOWN_BOT, "no bot definition for bot id '"
                     + botId + "' (this job answers " + String.join(", ", new TreeSet<>(knownBots)) + ")");
             return;

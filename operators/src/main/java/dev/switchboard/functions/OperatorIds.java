@@ -9,7 +9,10 @@ import java.util.List;
  */
 public final class OperatorIds {
     public static final String SOURCE = "kafka-source-chat-in";
+    public static final String SOURCE_BOTS = "kafka-source-bots";
+    public static final String BOT_UPDATES = "bot-updates";
     public static final String NORMALIZE = "normalize";
+    public static final String BOT_DEFINITIONS = "bot-definitions";
     public static final String UNDERSTAND = "understand";
     public static final String DIALOGUE = "dialogue";
     public static final String FORMAT = "format";
@@ -17,9 +20,10 @@ public final class OperatorIds {
     public static final String SINK_REPLIES = "kafka-sink-replies";
     public static final String SINK_DEAD_LETTERS = "kafka-sink-dead-letters";
     public static final String SINK_HANDOFFS = "kafka-sink-handoffs";
+    public static final String SINK_BOT_ERRORS = "kafka-sink-bot-errors";
 
-    public static final List<String> ALL = List.of(SOURCE, NORMALIZE, UNDERSTAND, DIALOGUE, FORMAT,
-            HANDOFF_RECORDS, SINK_REPLIES, SINK_DEAD_LETTERS, SINK_HANDOFFS);
+    public static final List<String> ALL = List.of(SOURCE, SOURCE_BOTS, BOT_UPDATES, NORMALIZE, BOT_DEFINITIONS, UNDERSTAND,
+            DIALOGUE, FORMAT, HANDOFF_RECORDS, SINK_REPLIES, SINK_DEAD_LETTERS, SINK_HANDOFFS, SINK_BOT_ERRORS);
 
     private OperatorIds() {}
 }

@@ -52,6 +52,7 @@ import java.util.concurrent.TimeUnit;
  */
 public class UnderstandFunction extends RichAsyncFunction<InboundMessage, UnderstoodMessage> {
     private static final long serialVersionUID = 1L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UnderstandFunction.class);
 
     public static final String FALLBACK_TIMEOUT = "rules-fallback:timeout";
     public static final String FALLBACK_ERROR = "rules-fallback:error";
@@ -67,11 +68,11 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     private final SerializableSupplier<IntentClassifier> classifierFactory;
     private final SerializableFunction<IntentClassifier, IntentClassifier> decorator;
 
-    /** Per bot id: its model (absent when the keywords alone decide). */
-    private transient Map<String, IntentClassifier> classifiers;
-    /** Per bot id: its keywords, the fallback. */
-    private transient Map<String, BotKeywordRules> rules;
-    private transient List<InferenceService> services;
+    /** Per bot id: the version in use here, its model (null when the keywords alone decide) and its keywords. */
+    private transient Map<String, Loaded> loaded;
+    private transient String jobId;
+    private transient Integer gpu;
+    private transient Counter versionsLoaded;
     private transient Counter fallbacks;
     private transient Counter timeouts;
     private transient Counter overloaded;
@@ -106,6 +107,10 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         this.decorator = null;
     }
 
+    /** One bot version as this subtask serves it. */
+    private record Loaded(BotDefinition definition, IntentClassifier classifier, BotKeywordRules rules,
+                          InferenceService service) {}
+
     @Override
     public void open(OpenContext openContext) {
         sessionTails = new ConcurrentHashMap<>();
@@ -114,24 +119,17 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         fallbacks = group.counter("understandFallbacks");
         timeouts = group.counter("understandTimeouts");
         overloaded = group.counter("understandOverloaded");
-        rules = new HashMap<>();
-        classifiers = new HashMap<>();
-        services = new ArrayList<>();
+        versionsLoaded = group.counter("botVersionsLoaded");
+        jobId = getRuntimeContext().getJobInfo().getJobId().toString();
+        gpu = classifierFactory == null && !settings.rulesOnly() ? assignedGpu() : null;
+        loaded = new ConcurrentHashMap<>();
+        // The bots the job was started with load now, so a model that cannot load fails the start, not a message.
         for (BotDefinition bot : bots.all()) {
-            rules.put(bot.id(), new BotKeywordRules(bot));
+            loaded.put(bot.id(), load(bot));
         }
-        if (classifierFactory != null) {
-            IntentClassifier shared = classifierFactory.get();
-            bots.ids().forEach(id -> classifiers.put(id, shared));
-        } else if (!settings.rulesOnly()) {
-            Integer gpu = assignedGpu();
-            for (BotDefinition bot : bots.all()) {
-                InferenceService service = acquire(bot, gpu);
-                services.add(service);
-                classifiers.put(bot.id(), decorator == null ? service : decorator.apply(service));
-            }
+        InferenceService first = loaded.get(bots.first().id()).service();
+        if (first != null) {
             // The first bot's service stands for the TaskManager's inference in the metrics (per-bot labels: not yet).
-            InferenceService first = services.get(0);
             String provider = first.model().provider().name();
             group.gauge("inferenceProvider", (Gauge<String>) () -> provider);
             group.gauge("inferenceOnGpu", (Gauge<Integer>) () -> "CUDA".equals(provider) ? 1 : 0);
@@ -139,6 +137,47 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
             group.histogram("inferenceQueueWaitMicros", first.queueWaitMicros());
             group.histogram("inferenceLatencyMicros", first.inferenceMicros());
         }
+    }
+
+    private Loaded load(BotDefinition bot) {
+        versionsLoaded.inc();
+        if (classifierFactory != null) {
+            return new Loaded(bot, classifierFactory.get(), new BotKeywordRules(bot), null);
+        }
+        if (settings.rulesOnly()) {
+            return new Loaded(bot, null, new BotKeywordRules(bot), null);
+        }
+        InferenceService service = acquire(bot, gpu);
+        return new Loaded(bot, decorator == null ? service : decorator.apply(service), new BotKeywordRules(bot), service);
+    }
+
+    /**
+     * The version of the message's bot in force now (a published one, else the one the job started with),
+     * loaded here on its first message: its model is trained (or taken from this TaskManager's cache) right
+     * then, once per version. A published version whose model cannot load is answered by its keywords.
+     */
+    private Loaded loadedFor(String botId) {
+        BotDefinition current = BotRegistry.current(jobId, botId, bots.get(botId));
+        if (current == null) {
+            return null;
+        }
+        Loaded l = loaded.get(botId);
+        if (l != null && l.definition() == current) {
+            return l;
+        }
+        Loaded fresh;
+        try {
+            fresh = load(current);
+        } catch (RuntimeException e) {
+            LOG.warn("Bot {} version {}: its intent model cannot be loaded ({}); its keywords answer", botId,
+                    current.version(), e.getMessage());
+            fresh = new Loaded(current, null, new BotKeywordRules(current), null);
+        }
+        loaded.put(botId, fresh);
+        if (l != null && l.service() != null) {
+            l.service().release();
+        }
+        return fresh;
     }
 
     /**
@@ -180,9 +219,13 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
 
     @Override
     public void close() throws Exception {
-        if (services != null) {
-            services.forEach(InferenceService::release);
-            services.clear();
+        if (loaded != null) {
+            loaded.values().forEach(l -> {
+                if (l.service() != null) {
+                    l.service().release();
+                }
+            });
+            loaded.clear();
         }
         super.close();
     }
@@ -190,8 +233,8 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     @Override
     public void asyncInvoke(InboundMessage input, ResultFuture<UnderstoodMessage> resultFuture) {
         String text = input.message().text();
-        String bot = input.message().botId();
-        IntentClassifier classifier = classifiers.get(bot);
+        Loaded bot = loadedFor(input.message().botId());
+        IntentClassifier classifier = bot == null ? null : bot.classifier();
         CompletableFuture<Understanding> understood = text == null || text.isBlank() || classifier == null
                 ? CompletableFuture.completedFuture(rulesOf(bot, text))
                 : attempt(classifier, text, OVERLOAD_RETRIES).handle((understanding, error) -> decide(bot, text, understanding, error));
@@ -230,7 +273,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         }).thenCompose(f -> f);
     }
 
-    private Understanding decide(String bot, String text, Understanding understanding, Throwable error) {
+    private Understanding decide(Loaded bot, String text, Understanding understanding, Throwable error) {
         if (error != null || understanding == null) {
             if (cause(error) instanceof RejectedExecutionException) {
                 overloaded.inc();
@@ -243,9 +286,8 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     }
 
     /** The bot's keywords on the text; for a bot this function does not know (never, after normalize): other. */
-    private Understanding rulesOf(String bot, String text) {
-        BotKeywordRules r = rules.get(bot);
-        return r != null ? r.understand(text)
+    private static Understanding rulesOf(Loaded bot, String text) {
+        return bot != null ? bot.rules().understand(text)
                 : new Understanding(BotDefinition.OTHER, 1.0, false, Languages.detect(text), BotKeywordRules.SOURCE);
     }
 
@@ -257,7 +299,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     public void timeout(InboundMessage input, ResultFuture<UnderstoodMessage> resultFuture) {
         timeouts.inc();
         resultFuture.complete(List.of(new UnderstoodMessage(input,
-                rulesOf(input.message().botId(), input.message().text()).withSource(FALLBACK_TIMEOUT))));
+                rulesOf(loaded.get(input.message().botId()), input.message().text()).withSource(FALLBACK_TIMEOUT))));
         CompletableFuture<Void> release = releases.get(input);
         if (release != null) {
             release(input, release);

@@ -52,6 +52,16 @@ public final class Topics implements Serializable {
         return prefix + "handoff";
     }
 
+    /** Published bot definitions (compacted; key: bot id, value: the YAML). */
+    public String bots() {
+        return prefix + "bots";
+    }
+
+    /** Rejected bot definitions, with their reasons. */
+    public String botErrors() {
+        return prefix + "bots.errors";
+    }
+
     /** Every topic the job reads or writes for these platforms, for creating them. */
     public java.util.List<String> all(java.util.Collection<String> platforms) {
         java.util.List<String> names = new java.util.ArrayList<>();
@@ -61,6 +71,8 @@ public final class Topics implements Serializable {
         }
         names.add(deadLetters());
         names.add(handoff());
+        names.add(bots());
+        names.add(botErrors());
         return names;
     }
 
