@@ -47,6 +47,7 @@ public final class SwitchboardCli {
     static final Map<String, String> USAGES = Map.ofEntries(
             Map.entry("check", CheckCommand.USAGE),
             Map.entry("chat", ChatCommand.USAGE),
+            Map.entry("publish", PublishCommand.USAGE),
             Map.entry("normalize", "usage: switchboard normalize <platform> [--bot-id ID] [--bots-file FILE] < payload"),
             Map.entry("format", "usage: switchboard format <platform> < reply.json   (reply: {chatId, text, replyToMessageId, threadId})"),
             Map.entry("classify", "usage: switchboard classify [--model FILE] < utterances (one per line)"),
@@ -116,6 +117,8 @@ public final class SwitchboardCli {
                 return CheckCommand.run(rest, out, err);
             case "chat":
                 return ChatCommand.run(rest, in, out, err, terminal);
+            case "publish":
+                return PublishCommand.run(rest, out, err);
             case "kafka":
                 return kafka(rest);
             case "tail":
@@ -366,6 +369,7 @@ public final class SwitchboardCli {
         s.println("  classify [--model FILE]        utterances on stdin, one per line -> intent and probability as JSON lines");
         s.println("  check --bot FILE               check a bot definition: problems as file:line:column, a summary, model accuracy");
         s.println("  chat --bot FILE                talk to a bot in the terminal (one JSON line per message when piped)");
+        s.println("  publish --bot FILE --bootstrap-servers H:P   check a bot definition, then publish it to a running job");
         s.println("  send <platform> --bootstrap-servers H:P [--bot-id ID] [--key K]");
         s.println("                                 raw payload on stdin -> chat.in.<platform>, as an ingress writes it");
         s.println();

@@ -101,7 +101,7 @@ class SwitchboardCliTest {
     }
 
     @ParameterizedTest(name = "{0} --help")
-    @ValueSource(strings = {"normalize", "format", "classify", "kafka", "tail", "send", "run", "demo", "savepoint", "check", "chat"})
+    @ValueSource(strings = {"normalize", "format", "classify", "kafka", "tail", "send", "run", "demo", "savepoint", "check", "chat", "publish"})
     void everyCommandPrintsItsUsageOnHelpAndExitsZero(String command) throws Exception {
         Result r = run(new byte[0], command, "--help");
         assertThat(r.code()).isZero();
