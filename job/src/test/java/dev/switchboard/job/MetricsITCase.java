@@ -120,6 +120,9 @@ class MetricsITCase {
                 assertThat(byReason.get(0).labels()).containsKey("reason");
                 assertThat(byReason.get(0).value()).isEqualTo(1);
                 assertThat(sum(samples, "sessionsStarted", Map.of())).isEqualTo(MESSAGES);
+                // Per bot: the same counts under a bot label.
+                assertThat(sum(samples, "botMessages", Map.of("bot", "support"))).isEqualTo(MESSAGES);
+                assertThat(sum(samples, "botReplies", Map.of("bot", "support"))).isEqualTo(MESSAGES);
 
                 // Histograms are summaries: quantiles and a count.
                 assertThat(sum(samples, "endToEndLatencyMillis_count", telegram)).isEqualTo(MESSAGES);

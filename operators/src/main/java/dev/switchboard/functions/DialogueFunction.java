@@ -60,6 +60,9 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
     private transient PlatformCounters quiet;
     private transient PlatformCounters handoffs;
     private transient PlatformCounters unknownBot;
+    private transient PlatformCounters botMessages;
+    private transient PlatformCounters botReplies;
+    private transient PlatformCounters botHandoffs;
     private transient Counter sensitiveUnreadable;
     private transient Counter sessionsStarted;
     private transient Counter sessionsExpired;
@@ -89,6 +92,9 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         quiet = new PlatformCounters(group, "quietWhileHandedOff");
         handoffs = new PlatformCounters(group, "handoffs");
         unknownBot = new PlatformCounters(group, "unknownBot");
+        botMessages = new PlatformCounters(group, "botMessages", "bot");
+        botReplies = new PlatformCounters(group, "botReplies", "bot");
+        botHandoffs = new PlatformCounters(group, "botHandoffs", "bot");
         sensitiveUnreadable = group.counter("sensitiveSlotsUnreadable");
         jobId = getRuntimeContext().getJobInfo().getJobId().toString();
         policies = new HashMap<>();
@@ -127,6 +133,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         }
 
         openSensitive(s);
+        botMessages.inc(message.botId());
         Decision decision = policy.decide(s, message, in.understanding(), now);
         s.touch(now);
         List<String> sensitive = sensitiveValues(s, policy.bot());
@@ -141,6 +148,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
                     inbound.replyToken(), ChatType.DIRECT.equals(message.chatType()) && message.sender() != null
                             ? message.sender().id() : null, policy.bot().version()));
             replied.inc(message.platform());
+            botReplies.inc(message.botId());
         }
         trim(s.history, settings.historySize());
         if (decision.replies().isEmpty()) {
@@ -148,6 +156,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         }
         if (decision.handoff()) {
             handoffs.inc(message.platform());
+            botHandoffs.inc(message.botId());
             ctx.output(HANDOFFS, new HandoffRequest(inbound.sessionKey(), message.botId(), message.platform(),
                     message.chatId(), message.threadId(), message.sender() == null ? null : message.sender().id(),
                     message.sender() == null ? null : message.sender().name(), decision.handoffReason(),

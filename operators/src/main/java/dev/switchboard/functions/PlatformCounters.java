@@ -14,22 +14,29 @@ import java.util.Map;
 final class PlatformCounters {
     private final MetricGroup group;
     private final String name;
-    private final Map<String, Counter> counters = new HashMap<>();
+    private final String label;
+    private final Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
 
     PlatformCounters(MetricGroup group, String name) {
+        this(group, name, "platform");
+    }
+
+    /** Counters under another label ({@code bot}: one per bot id, e.g. {@code switchboard_bot_botReplies{bot="support"}}). */
+    PlatformCounters(MetricGroup group, String name, String label) {
         this.group = group;
         this.name = name;
+        this.label = label;
     }
 
     void inc(String platform) {
         counters.computeIfAbsent(platform == null ? "unknown" : platform,
-                p -> group.addGroup("platform", p).counter(name)).inc();
+                p -> group.addGroup(label, p).counter(name)).inc();
     }
 
     /** Counts under a second label, {@code reason}, whose values must come from a small fixed set. */
     void inc(String platform, String reason) {
         String p = platform == null ? "unknown" : platform;
         counters.computeIfAbsent(p + '\u0000' + reason,
-                k -> group.addGroup("platform", p).addGroup("reason", reason).counter(name)).inc();
+                k -> group.addGroup(label, p).addGroup("reason", reason).counter(name)).inc();
     }
 }

@@ -73,6 +73,8 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     private transient String jobId;
     private transient Integer gpu;
     private transient Counter versionsLoaded;
+    /** Per bot: messages its keywords answered because its model failed, timed out or was overloaded. */
+    private transient PlatformCounters botFallbacks;
     private transient Counter fallbacks;
     private transient Counter timeouts;
     private transient Counter overloaded;
@@ -120,6 +122,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         timeouts = group.counter("understandTimeouts");
         overloaded = group.counter("understandOverloaded");
         versionsLoaded = group.counter("botVersionsLoaded");
+        botFallbacks = new PlatformCounters(group, "botFallbacks", "bot");
         jobId = getRuntimeContext().getJobInfo().getJobId().toString();
         gpu = classifierFactory == null && !settings.rulesOnly() ? assignedGpu() : null;
         loaded = new ConcurrentHashMap<>();
@@ -275,6 +278,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
 
     private Understanding decide(Loaded bot, String text, Understanding understanding, Throwable error) {
         if (error != null || understanding == null) {
+            botFallbacks.inc(bot == null ? null : bot.definition().id());
             if (cause(error) instanceof RejectedExecutionException) {
                 overloaded.inc();
                 return rulesOf(bot, text).withSource(FALLBACK_OVERLOADED);
@@ -298,6 +302,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     @Override
     public void timeout(InboundMessage input, ResultFuture<UnderstoodMessage> resultFuture) {
         timeouts.inc();
+        botFallbacks.inc(input.message().botId());
         resultFuture.complete(List.of(new UnderstoodMessage(input,
                 rulesOf(loaded.get(input.message().botId()), input.message().text()).withSource(FALLBACK_TIMEOUT))));
         CompletableFuture<Void> release = releases.get(input);
