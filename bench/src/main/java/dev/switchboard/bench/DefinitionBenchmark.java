@@ -1,6 +1,17 @@
 package dev.switchboard.bench;
 
 import dev.switchboard.bot.BotDefinition;
+import dev.switchboard.job.JobConfig;
+import dev.switchboard.job.SwitchboardJob;
+import dev.switchboard.model.Platforms;
+import dev.switchboard.model.Topics;
+import dev.switchboard.testkit.EmbeddedKafka;
+import dev.switchboard.testkit.KafkaClients;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import dev.switchboard.bot.BotDefinitionReader;
 import dev.switchboard.dialogue.BotPolicy;
 import dev.switchboard.dialogue.DialogueState;
@@ -16,6 +27,9 @@ import dev.switchboard.understand.Understanding;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,13 +42,14 @@ import java.util.Random;
  * into ONNX Runtime (the steps between publishing a definition and answering with it), for a generated
  * definition of 20 intents × 2 languages × 50 examples against the shipped support bot (8 intents, 1,138
  * examples) as the baseline; and the definition-driven policy's decisions per second against the model's
- * single-message classification and the keyword matcher on the same messages. Run: {@code bin/bench definitions}.
+ * single-message classification and the keyword matcher on the same messages; with {@code --swap}, the time
+ * from publishing a definition to a running job to that bot's first reply. Run: {@code bin/bench definitions [ROUNDS] [--swap]}.
  */
 public final class DefinitionBenchmark {
     private DefinitionBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int rounds = args.length > 0 && args[0].matches("\\d+") ? Integer.parseInt(args[0]) : 5;
         byte[] support;
         try (InputStream in = DefinitionBenchmark.class.getResourceAsStream("/bots/support.yaml")) {
             support = in.readAllBytes();
@@ -48,6 +63,11 @@ public final class DefinitionBenchmark {
         List<String> texts = List.of("hi", "where is my order?", "it's #48213", "thanks!", "I want a refund", "order 51177",
                 "this is unacceptable", "URGENT: I need to talk to a human asap", "你好", "我的订单到哪了？", "订单号 48213",
                 "谢谢", "我要退款", "再见", "what's the weather like?");
+        if (Arrays.asList(args).contains("--swap")) {
+            swaps = 1;
+            swap(List.of(generated, support().replace("bot: support", "bot: support_copy").getBytes(StandardCharsets.UTF_8)),
+                    List.of("generated: 20 intents × 2 languages × 50 examples, a new bot", "a copy of the support bot, a new bot"));
+        }
         double policy = policyPerSecond(bot, texts, 2.0);
         double keywords = keywordsPerSecond(bot, texts, 2.0);
         double model;
@@ -68,6 +88,80 @@ public final class DefinitionBenchmark {
         System.out.printf(Locale.ROOT, "| intent model, one message per run (featurize + ONNX Runtime) | %,.0f | 1.00 |%n", model);
         System.out.printf(Locale.ROOT, "| keyword fallback | %,.0f | %.2f |%n", keywords, keywords / model);
         System.out.printf(Locale.ROOT, "| policy: slots, flows, templates, escaping (BotPolicy.decide) | %,.0f | %.2f |%n", policy, policy / model);
+
+        if (swaps > 0) {
+            System.out.println();
+            System.out.println("| publish → first reply of the new bot, running job (mini-cluster p=2, embedded broker) | ms |");
+            System.out.println("|---|---|");
+            for (int i = 0; i < swapMs.size(); i++) {
+                System.out.printf(Locale.ROOT, "| %s | %,d |%n", swapNames.get(i), swapMs.get(i));
+            }
+        }
+    }
+
+    private static int swaps;
+    private static final List<String> swapNames = new ArrayList<>();
+    private static final List<Long> swapMs = new ArrayList<>();
+
+    /**
+     * Publishes definitions to a running job and measures, for each, the time from the publish to the first
+     * reply that bot gives: the check, the broadcast, training its model on each TaskManager and answering.
+     * A message to the bot is sent every 50 ms until one is answered.
+     */
+    private static void swap(List<byte[]> definitions, List<String> names) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka)) {
+            Topics topics = new Topics("swapbench.");
+            kafka.createTopics(topics.all(Platforms.SUPPORTED), 2);
+            Path checkpoints = Files.createTempDirectory("switchboard-bench-swap");
+            JobConfig config = JobConfig.parse(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix",
+                    topics.prefix(), "--parallelism", "2", "--checkpoint-dir", checkpoints.toUri().toString(),
+                    "--partition-discovery-interval", "1s"));
+            JobClient job = SwitchboardJob.build(StreamExecutionEnvironment.getExecutionEnvironment(
+                    SwitchboardJob.jobConfiguration(config)), config).executeAsync("swap-bench");
+            try (KafkaConsumer<byte[], byte[]> replies = KafkaClients.consumer(kafka, "swap-bench", false)) {
+                replies.subscribe(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topics.outbound("telegram"))));
+                // The job is up once the support bot answers.
+                awaitReply(producer, replies, topics, "support", 1);
+                for (int i = 0; i < definitions.size(); i++) {
+                    String id = BotDefinitionReader.read(definitions.get(i), names.get(i)).orThrow().id();
+                    long start = System.nanoTime();
+                    producer.send(new ProducerRecord<>(topics.bots(), id.getBytes(StandardCharsets.UTF_8), definitions.get(i))).get();
+                    awaitReply(producer, replies, topics, id, 1000 + i);
+                    swapMs.add((System.nanoTime() - start) / 1_000_000);
+                    swapNames.add(names.get(i));
+                    System.out.printf(Locale.ROOT, "bench: %s answered %d ms after it was published%n", names.get(i),
+                            swapMs.get(swapMs.size() - 1));
+                }
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    private static void awaitReply(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<byte[], byte[]> replies, Topics topics,
+            String bot, long chat) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        long update = chat * 1_000;
+        while (System.currentTimeMillis() < deadline) {
+            ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topics.inbound("telegram"),
+                    Long.toString(chat).getBytes(StandardCharsets.UTF_8),
+                    KafkaClients.telegramUpdate(update++, chat, "hello").getBytes(StandardCharsets.UTF_8));
+            r.headers().add("bot-id", bot.getBytes(StandardCharsets.UTF_8));
+            producer.send(r);
+            for (var reply : replies.poll(Duration.ofMillis(50))) {
+                if (bot.equals(KafkaClients.header(reply, "bot-id"))) {
+                    return;
+                }
+            }
+        }
+        throw new IllegalStateException("bot " + bot + " did not answer within 120 s");
+    }
+
+    private static String support() throws Exception {
+        try (InputStream in = DefinitionBenchmark.class.getResourceAsStream("/bots/support.yaml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private static void row(String name, double[] ms, double baseline) {
