@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.switchboard.bot.BotDefinitionReader;
 import dev.switchboard.demo.Demo;
+import dev.switchboard.dialogue.BotPolicy;
+import dev.switchboard.understand.BotClassifier;
+import dev.switchboard.understand.Understanding;
 import dev.switchboard.format.Formatter;
 import dev.switchboard.format.Formatters;
 import dev.switchboard.format.PlatformRequest;
@@ -50,7 +54,7 @@ public final class SwitchboardCli {
             Map.entry("publish", PublishCommand.USAGE),
             Map.entry("normalize", "usage: switchboard normalize <platform> [--bot-id ID] [--bots-file FILE] < payload"),
             Map.entry("format", "usage: switchboard format <platform> < reply.json   (reply: {chatId, text, replyToMessageId, threadId})"),
-            Map.entry("classify", "usage: switchboard classify [--model FILE] < utterances (one per line)"),
+            Map.entry("classify", "usage: switchboard classify [--bot FILE | --model FILE] < utterances (one per line)"),
             Map.entry("kafka", "usage: switchboard kafka [--topic-prefix chat.]"),
             Map.entry("tail", "usage: switchboard tail --bootstrap-servers H:P [--topic-prefix chat.]"),
             Map.entry("send", Send.USAGE),
@@ -226,6 +230,9 @@ public final class SwitchboardCli {
     /** One JSON line per input line: what the model makes of a bot owner's own phrases. */
     private int classify(List<String> args) throws Exception {
         String path = null;
+        if (args.size() == 2 && args.get(0).equals("--bot")) {
+            return classifyWithBot(args.get(1));
+        }
         if (args.size() == 2 && args.get(0).equals("--model")) {
             path = args.get(1);
         } else if (!args.isEmpty()) {
@@ -253,6 +260,40 @@ public final class SwitchboardCli {
                 json.put("probability", Math.round(p[best] * 10_000) / 10_000.0);
                 json.put("language", Languages.detect(line));
                 json.put("urgent", KeywordIntentRules.isUrgent(line));
+                out.println(Json.MAPPER.writeValueAsString(json));
+            }
+        }
+        return OK;
+    }
+
+    /** One JSON line per utterance with the intent the bot's model (trained from its examples) gives it. */
+    private int classifyWithBot(String file) throws Exception {
+        java.nio.file.Path path = java.nio.file.Path.of(file);
+        if (!java.nio.file.Files.isRegularFile(path)) {
+            err.println(file + ": no such file");
+            return BAD_INPUT;
+        }
+        BotDefinitionReader.Result read = BotDefinitionReader.read(java.nio.file.Files.readAllBytes(path), file);
+        if (!read.ok()) {
+            read.errors().forEach(p -> err.println(p.file() + ":" + p.line() + ":" + p.column() + ": error: " + p.message()));
+            return BAD_INPUT;
+        }
+        BotPolicy policy = new BotPolicy(read.definition());
+        try (BotClassifier model = BotClassifier.trained(read.definition());
+             var reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                Understanding u = model.classify(line);
+                var json = Json.MAPPER.createObjectNode();
+                json.put("text", line);
+                json.put("intent", u.intent());
+                json.put("probability", Math.round(u.confidence() * 10_000) / 10_000.0);
+                json.put("acted_on", policy.intentOf(u));
+                json.put("language", u.language());
+                json.put("urgent", policy.urgent(line));
                 out.println(Json.MAPPER.writeValueAsString(json));
             }
         }
@@ -366,7 +407,7 @@ public final class SwitchboardCli {
         s.println("  savepoint inspect|show|erase-user ...  the dialogue state of a savepoint (see README, Savepoint tools)");
         s.println("  kafka [--topic-prefix chat.]   a real single-node KRaft broker with the topics, until Ctrl-C");
         s.println("  tail --bootstrap-servers H:P   print replies, dead letters and handoffs as JSON lines");
-        s.println("  classify [--model FILE]        utterances on stdin, one per line -> intent and probability as JSON lines");
+        s.println("  classify [--bot FILE]          utterances on stdin, one per line -> the bot's intent and probability as JSON lines");
         s.println("  check --bot FILE               check a bot definition: problems as file:line:column, a summary, model accuracy");
         s.println("  chat --bot FILE                talk to a bot in the terminal (one JSON line per message when piped)");
         s.println("  publish --bot FILE --bootstrap-servers H:P   check a bot definition, then publish it to a running job");

@@ -122,4 +122,18 @@ class BotCommandsTest {
         assertThat(run("", "chat", "--bot", SUPPORT, "--now", "tomorrow").code()).isEqualTo(2);
         assertThat(run("", "chat", "--bot", SUPPORT, "--frobnicate", "x").code()).isEqualTo(2);
     }
+
+    @Test
+    void classifyWithABotShowsWhatItsModelMakesOfEachUtterance() throws Exception {
+        Result r = run("where is my order?\n\n紧急！转人工\nxyzzy\n", "classify", "--bot", SUPPORT);
+        assertThat(r.code()).isZero();
+        List<JsonNode> lines = r.lines();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0).get("intent").asText()).isEqualTo("order_status");
+        assertThat(lines.get(0).get("acted_on").asText()).isEqualTo("order_status");
+        assertThat(lines.get(1).get("intent").asText()).isEqualTo("human_handoff");
+        assertThat(lines.get(1).get("urgent").asBoolean()).isTrue();
+        assertThat(lines.get(1).get("language").asText()).isEqualTo("zh");
+        assertThat(lines.get(2).get("probability").asDouble()).isBetween(0.0, 1.0);
+    }
 }
