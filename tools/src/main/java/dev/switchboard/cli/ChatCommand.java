@@ -149,7 +149,7 @@ final class ChatCommand {
                     for (String reply : decision.replies()) {
                         out.println("  " + bot.id() + " › " + reply.replace("\n", "\n    "));
                     }
-                    out.printf("    [%s %.2f%s%s%s]%n", decision.intent(), understanding.confidence(),
+                    out.printf(java.util.Locale.ROOT, "    [%s %.2f%s%s%s]%n", decision.intent(), understanding.confidence(),
                             state.flow == null ? "" : ", waiting in " + state.flow,
                             decision.handoff() ? ", handed off" : "", decision.urgent() ? ", urgent" : "");
                 }

@@ -67,11 +67,29 @@ final class CheckCommand {
         return failed ? SwitchboardCli.BAD_INPUT : SwitchboardCli.OK;
     }
 
+    /** A duration as a definition writes it: 30min, 2h, 90s, 1d, 500ms. */
+    static String duration(java.time.Duration d) {
+        long ms = d.toMillis();
+        if (ms != 0 && ms % 86_400_000L == 0) {
+            return ms / 86_400_000L + "d";
+        }
+        if (ms != 0 && ms % 3_600_000L == 0) {
+            return ms / 3_600_000L + "h";
+        }
+        if (ms != 0 && ms % 60_000L == 0) {
+            return ms / 60_000L + "min";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
+
     static void summarize(BotDefinition bot, Path file, PrintStream out) {
         out.printf(Locale.ROOT, "%s: bot '%s' version %s: ok%n", file, bot.id(), bot.version());
         out.printf(Locale.ROOT, "  languages: %s (default %s)%n", String.join(", ", bot.languages()), bot.defaultLanguage());
         out.printf(Locale.ROOT, "  settings: min_confidence %s, handoff_quiet_for %s, timezone %s%n",
-                bot.settings().minConfidence(), bot.settings().handoffQuietFor(), bot.settings().timezone());
+                bot.settings().minConfidence(), duration(bot.settings().handoffQuietFor()), bot.settings().timezone());
         out.printf(Locale.ROOT, "  intents (%d):%n", bot.intents().size());
         for (BotDefinition.Intent intent : bot.intents().values()) {
             StringJoiner examples = new StringJoiner(", ");

@@ -47,7 +47,7 @@ class BotCommandsTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("bot 'support' version 2026-11-29.1: ok", "bot 'trattoria' version 3: ok",
                 "flow reservation asks party_size, date, sitting, phone (give up after 2)",
-                "phone (pattern, sensitive)");
+                "phone (pattern, sensitive)", "handoff_quiet_for 30min", "handoff_quiet_for 2h");
         assertThat(r.out()).containsPattern("intent model: held-out accuracy en 0\\.9\\d\\d, zh 0\\.9\\d\\d");
         assertThat(r.err()).isEmpty();
     }
