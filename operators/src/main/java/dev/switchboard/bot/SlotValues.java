@@ -7,6 +7,8 @@ import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,54 +42,81 @@ public final class SlotValues {
 
     /** The slot's value in {@code text}, canonical, or null when the text holds none. */
     public static String extract(Slot slot, String text, LocalDate today) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        Found f = find(slot, cap(text), today);
-        return f == null ? null : f.value();
+        return new Extractor(List.of(slot)).extractAll(text, today).get(slot.name());
+    }
+
+    /** Every slot's value in {@code text}: {@link Extractor#extractAll} for slots used once. */
+    public static Map<String, String> extractAll(Collection<Slot> slots, String text, LocalDate today) {
+        return new Extractor(slots).extractAll(text, today);
     }
 
     /**
-     * Every slot's value in {@code text}, each piece of text used by one slot only: the most specific types
-     * first (pattern, e-mail, date, choice), then numbers, so "12/3 for 4 people" gives the date 12/3 and the
-     * number 4, and a phone number's digits are not a number too. Slots without a value are absent.
+     * A bot's slots made ready once (patterns compiled, choice synonyms lowercased, the slots in lookup order),
+     * so that extracting them from each message compiles and allocates nothing per slot.
      */
-    public static Map<String, String> extractAll(Iterable<Slot> slots, String text, LocalDate today) {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
-        if (text == null || text.isBlank()) {
-            return out;
-        }
-        StringBuilder rest = new StringBuilder(cap(text));
-        for (BotDefinition.SlotType type : ORDER) {
-            for (Slot slot : slots) {
-                if (slot.type() != type) {
-                    continue;
+    public static final class Extractor {
+        private final List<Prepared> slots = new ArrayList<>();
+
+        public Extractor(Collection<Slot> slots) {
+            for (BotDefinition.SlotType type : ORDER) {
+                for (Slot slot : slots) {
+                    if (slot.type() == type) {
+                        this.slots.add(new Prepared(slot, slot.type() == BotDefinition.SlotType.PATTERN
+                                ? Pattern.compile(slot.pattern()) : null, synonyms(slot)));
+                    }
                 }
-                Found f = find(slot, rest.toString(), today);
+            }
+        }
+
+        /**
+         * Every slot's value in {@code text}, each piece of text used by one slot only: the most specific types
+         * first (pattern, e-mail, date, choice), then numbers, so "12/3 for 4 people" gives the date 12/3 and the
+         * number 4, and a phone number's digits are not a number too. Slots without a value are absent.
+         */
+        public Map<String, String> extractAll(String text, LocalDate today) {
+            Map<String, String> out = new LinkedHashMap<>();
+            if (text == null || text.isBlank()) {
+                return out;
+            }
+            StringBuilder rest = new StringBuilder(text.length() > MAX_INPUT ? text.substring(0, MAX_INPUT) : text);
+            for (Prepared p : slots) {
+                Found f = p.find(rest.toString(), today);
                 if (f != null) {
-                    out.put(slot.name(), f.value());
+                    out.put(p.slot().name(), f.value());
                     for (int i = f.start(); i < f.end(); i++) {
                         rest.setCharAt(i, ' ');
                     }
                 }
             }
+            return out;
         }
-        return out;
+
+        private static List<Synonym> synonyms(Slot slot) {
+            List<Synonym> out = new ArrayList<>();
+            for (Map.Entry<String, Map<String, List<String>>> value : slot.values().entrySet()) {
+                out.add(new Synonym(value.getKey(), value.getKey().toLowerCase(Locale.ROOT)));
+                value.getValue().values().forEach(words -> words.forEach(
+                        w -> out.add(new Synonym(value.getKey(), w.toLowerCase(Locale.ROOT)))));
+            }
+            return out;
+        }
     }
 
-    private static String cap(String text) {
-        return text.length() > MAX_INPUT ? text.substring(0, MAX_INPUT) : text;
+    /** One slot ready for extraction. */
+    private record Prepared(Slot slot, Pattern pattern, List<Synonym> synonyms) {
+        Found find(String input, LocalDate today) {
+            return switch (slot.type()) {
+                case CHOICE -> choice(synonyms, input);
+                case DATE -> Dates.find(input, today);
+                case NUMBER -> number(input);
+                case EMAIL -> email(input);
+                case PATTERN -> match(pattern, input);
+            };
+        }
     }
 
-    private static Found find(Slot slot, String input, LocalDate today) {
-        return switch (slot.type()) {
-            case CHOICE -> choice(slot.values(), input);
-            case DATE -> Dates.find(input, today);
-            case NUMBER -> number(input);
-            case EMAIL -> email(input);
-            case PATTERN -> pattern(Pattern.compile(slot.pattern()), input);
-        };
-    }
+    /** A choice's synonym, lowercased, with the value it stands for. */
+    private record Synonym(String value, String lower) {}
 
     /** How a reply shows a slot's value: a choice by its first synonym in the language, others as stored. */
     public static String display(Slot slot, String value, String language, String defaultLanguage) {
@@ -109,22 +138,17 @@ public final class SlotValues {
     // --- per type ----------------------------------------------------------------------------------
 
     /** The value whose synonym (any language, case-insensitive) occurs first; the longer synonym on a tie. */
-    static Found choice(Map<String, Map<String, List<String>>> values, String text) {
+    private static Found choice(List<Synonym> synonyms, String text) {
         String lower = text.toLowerCase(Locale.ROOT);
         String best = null;
         int bestAt = Integer.MAX_VALUE;
         int bestLength = 0;
-        for (Map.Entry<String, Map<String, List<String>>> value : values.entrySet()) {
-            List<String> candidates = new ArrayList<>();
-            candidates.add(value.getKey());
-            value.getValue().values().forEach(candidates::addAll);
-            for (String synonym : candidates) {
-                int at = find(lower, synonym.toLowerCase(Locale.ROOT));
-                if (at >= 0 && (at < bestAt || (at == bestAt && synonym.length() > bestLength))) {
-                    best = value.getKey();
-                    bestAt = at;
-                    bestLength = synonym.length();
-                }
+        for (Synonym synonym : synonyms) {
+            int at = find(lower, synonym.lower());
+            if (at >= 0 && (at < bestAt || (at == bestAt && synonym.lower().length() > bestLength))) {
+                best = synonym.value();
+                bestAt = at;
+                bestLength = synonym.lower().length();
             }
         }
         return best == null ? null : new Found(best, bestAt, bestAt + bestLength);
@@ -221,7 +245,7 @@ public final class SlotValues {
         return m.find() ? new Found(m.group(1) + "@" + m.group(2).toLowerCase(Locale.ROOT), m.start(), m.end()) : null;
     }
 
-    static Found pattern(Pattern pattern, String text) {
+    static Found match(Pattern pattern, String text) {
         Matcher m = pattern.matcher(text);
         while (m.find()) {
             if (!m.group().isBlank()) {

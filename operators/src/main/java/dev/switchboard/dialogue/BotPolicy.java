@@ -47,6 +47,9 @@ public final class BotPolicy implements Serializable {
 
     private final BotDefinition bot;
     private transient ZoneId zone;
+    private transient SlotValues.Extractor slots;
+    /** The urgent keywords of every language, lowercased once. */
+    private transient List<String> urgentKeywords;
 
     public BotPolicy(BotDefinition bot) {
         this.bot = bot;
@@ -192,20 +195,26 @@ public final class BotPolicy implements Serializable {
         if (text == null || text.isBlank() || bot.urgent().keywords().isEmpty()) {
             return false;
         }
+        if (urgentKeywords == null) {
+            List<String> lowered = new ArrayList<>();
+            bot.urgent().keywords().values().forEach(words -> words.forEach(w -> lowered.add(w.toLowerCase(Locale.ROOT))));
+            urgentKeywords = List.copyOf(lowered);
+        }
         String lower = text.length() > SlotValues.MAX_INPUT ? text.substring(0, SlotValues.MAX_INPUT).toLowerCase(Locale.ROOT)
                 : text.toLowerCase(Locale.ROOT);
-        for (List<String> keywords : bot.urgent().keywords().values()) {
-            for (String k : keywords) {
-                if (SlotValues.contains(lower, k.toLowerCase(Locale.ROOT))) {
-                    return true;
-                }
+        for (String k : urgentKeywords) {
+            if (SlotValues.contains(lower, k)) {
+                return true;
             }
         }
         return false;
     }
 
     private Map<String, String> slotsOf(String text, long now) {
-        return SlotValues.extractAll(bot.slots().values(), text, today(now));
+        if (slots == null) {
+            slots = new SlotValues.Extractor(bot.slots().values());
+        }
+        return slots.extractAll(text, today(now));
     }
 
     /** The bot's "today": the date at {@code now} in its time zone. */

@@ -25,6 +25,7 @@ import org.apache.flink.util.OutputTag;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The dialogue step, keyed by session. Keeps each session's {@link DialogueState} in keyed state
@@ -132,7 +133,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
             trim(s.recentRedeliveryKeys, settings.dedupWindow());
         }
 
-        openSensitive(s);
+        Map<String, Opened> sealed = openSensitive(s);
         botMessages.inc(message.botId());
         Decision decision = policy.decide(s, message, in.understanding(), now);
         s.touch(now);
@@ -174,7 +175,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
             ctx.timerService().registerProcessingTimeTimer(expiry);
             s.expiryTimer = expiry;
         }
-        sealSensitive(s, policy.bot());
+        sealSensitive(s, policy.bot(), sealed);
         state.update(s);
     }
 
@@ -201,8 +202,12 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         return policy;
     }
 
-    /** Opens sealed slot values for the policy; one that cannot be opened (a key gone) is dropped, counted. */
-    private void openSensitive(DialogueState s) {
+    /**
+     * Opens sealed slot values for the policy; one that cannot be opened (a key gone) is dropped, counted.
+     * Returns each opened slot by name, so an unchanged value is written back as it was.
+     */
+    private Map<String, Opened> openSensitive(DialogueState s) {
+        Map<String, Opened> sealed = Map.of();
         for (var it = s.slots.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (StateCipher.isEncrypted(e.getValue())) {
@@ -210,27 +215,41 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
                     if (cipher == null) {
                         throw new IllegalArgumentException("no state key");
                     }
-                    e.setValue(cipher.decrypt(e.getValue()));
+                    Opened opened = new Opened(cipher.decrypt(e.getValue()), e.getValue());
+                    e.setValue(opened.plain());
+                    if (sealed.isEmpty()) {
+                        sealed = new HashMap<>();
+                    }
+                    sealed.put(e.getKey(), opened);
                 } catch (IllegalArgumentException unreadable) {
                     it.remove();
                     sensitiveUnreadable.inc();
                 }
             }
         }
+        return sealed;
     }
 
-    /** Seals the values of the bot's sensitive slots before the state is written. */
-    private void sealSensitive(DialogueState s, BotDefinition bot) {
+    /**
+     * Seals the values of the bot's sensitive slots before the state is written: a value the message did not
+     * change keeps its sealed form (no new encryption per message), a new one is sealed with the current key.
+     */
+    private void sealSensitive(DialogueState s, BotDefinition bot, Map<String, Opened> opened) {
         if (cipher == null) {
             return;
         }
         for (var e : s.slots.entrySet()) {
             BotDefinition.Slot slot = bot.slots().get(e.getKey());
-            if (slot != null && slot.sensitive() && !StateCipher.isEncrypted(e.getValue())) {
-                e.setValue(cipher.encrypt(e.getValue()));
+            if (slot == null || !slot.sensitive() || StateCipher.isEncrypted(e.getValue())) {
+                continue;
             }
+            Opened before = opened.get(e.getKey());
+            e.setValue(before != null && before.plain().equals(e.getValue()) ? before.sealed() : cipher.encrypt(e.getValue()));
         }
     }
+
+    /** A sealed slot value as read, and its plaintext. */
+    private record Opened(String plain, String sealed) {}
 
     /** The plaintext values of the bot's sensitive slots in this session. */
     private static List<String> sensitiveValues(DialogueState s, BotDefinition bot) {

@@ -4,7 +4,10 @@ import dev.switchboard.bot.BotDefinition;
 import dev.switchboard.bot.SlotValues;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,9 +21,24 @@ public final class BotKeywordRules implements IntentClassifier, Serializable {
     public static final String SOURCE = "keywords";
 
     private final BotDefinition bot;
+    /** Per intent, in the file's order: its keywords of every language, lowercased once. */
+    private transient Map<String, List<String>> keywords;
 
     public BotKeywordRules(BotDefinition bot) {
         this.bot = bot;
+    }
+
+    private Map<String, List<String>> keywords() {
+        if (keywords == null) {
+            Map<String, List<String>> byIntent = new LinkedHashMap<>();
+            for (BotDefinition.Intent intent : bot.intents().values()) {
+                List<String> lowered = new ArrayList<>();
+                intent.keywords().values().forEach(words -> words.forEach(w -> lowered.add(w.toLowerCase(Locale.ROOT))));
+                byIntent.put(intent.name(), List.copyOf(lowered));
+            }
+            keywords = byIntent;
+        }
+        return keywords;
     }
 
     @Override
@@ -38,19 +56,17 @@ public final class BotKeywordRules implements IntentClassifier, Serializable {
         String best = BotDefinition.OTHER;
         int bestHits = 0;
         int total = 0;
-        for (BotDefinition.Intent intent : bot.intents().values()) {
+        for (Map.Entry<String, List<String>> intent : keywords().entrySet()) {
             int hits = 0;
-            for (List<String> words : intent.keywords().values()) {
-                for (String w : words) {
-                    if (SlotValues.contains(lower, w.toLowerCase(Locale.ROOT))) {
-                        hits++;
-                    }
+            for (String w : intent.getValue()) {
+                if (SlotValues.contains(lower, w)) {
+                    hits++;
                 }
             }
             total += hits;
             if (hits > bestHits) {
                 bestHits = hits;
-                best = intent.name();
+                best = intent.getKey();
             }
         }
         double confidence = total == 0 ? 0.5 : bestHits / (double) total;
