@@ -1,6 +1,7 @@
 package dev.switchboard.bench;
 
 import dev.switchboard.bot.BotDefinition;
+import dev.switchboard.bot.Bots;
 import dev.switchboard.job.JobConfig;
 import dev.switchboard.job.SwitchboardJob;
 import dev.switchboard.model.Platforms;
@@ -25,7 +26,6 @@ import dev.switchboard.understand.BotModels;
 import dev.switchboard.understand.OnnxIntentSession;
 import dev.switchboard.understand.Understanding;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,10 +50,7 @@ public final class DefinitionBenchmark {
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 && args[0].matches("\\d+") ? Integer.parseInt(args[0]) : 5;
-        byte[] support;
-        try (InputStream in = DefinitionBenchmark.class.getResourceAsStream("/bots/support.yaml")) {
-            support = in.readAllBytes();
-        }
+        byte[] support = Bots.shippedYaml("support").getBytes(StandardCharsets.UTF_8);
         byte[] generated = generated(20, 50).getBytes(StandardCharsets.UTF_8);
         System.out.println("bench: " + rounds + " rounds of read, train and load for each definition ...");
         double[] supportMs = steps(support, "support.yaml", rounds);
@@ -63,11 +60,12 @@ public final class DefinitionBenchmark {
         List<String> texts = List.of("hi", "where is my order?", "it's #48213", "thanks!", "I want a refund", "order 51177",
                 "this is unacceptable", "URGENT: I need to talk to a human asap", "你好", "我的订单到哪了？", "订单号 48213",
                 "谢谢", "我要退款", "再见", "what's the weather like?");
-        if (Arrays.asList(args).contains("--swap")) {
-            swaps = 1;
-            swap(List.of(generated, support().replace("bot: support", "bot: support_copy").getBytes(StandardCharsets.UTF_8)),
-                    List.of("generated: 20 intents × 2 languages × 50 examples, a new bot", "a copy of the support bot, a new bot"));
-        }
+        List<String> swapNames = List.of("generated: 20 intents × 2 languages × 50 examples, a new bot",
+                "a copy of the support bot, a new bot");
+        List<Long> swapMs = Arrays.asList(args).contains("--swap")
+                ? swap(List.of(generated, Bots.shippedYaml("support").replace("bot: support", "bot: support_copy")
+                        .getBytes(StandardCharsets.UTF_8)), swapNames)
+                : List.of();
         double policy = policyPerSecond(bot, texts, 2.0);
         double keywords = keywordsPerSecond(bot, texts, 2.0);
         double model;
@@ -89,7 +87,7 @@ public final class DefinitionBenchmark {
         System.out.printf(Locale.ROOT, "| keyword fallback | %,.0f | %.2f |%n", keywords, keywords / model);
         System.out.printf(Locale.ROOT, "| policy: slots, flows, templates, escaping (BotPolicy.decide) | %,.0f | %.2f |%n", policy, policy / model);
 
-        if (swaps > 0) {
+        if (!swapMs.isEmpty()) {
             System.out.println();
             System.out.println("| publish → first reply of the new bot, running job (mini-cluster p=2, embedded broker) | ms |");
             System.out.println("|---|---|");
@@ -99,16 +97,14 @@ public final class DefinitionBenchmark {
         }
     }
 
-    private static int swaps;
-    private static final List<String> swapNames = new ArrayList<>();
-    private static final List<Long> swapMs = new ArrayList<>();
 
     /**
      * Publishes definitions to a running job and measures, for each, the time from the publish to the first
      * reply that bot gives: the check, the broadcast, training its model on each TaskManager and answering.
      * A message to the bot is sent every 50 ms until one is answered.
      */
-    private static void swap(List<byte[]> definitions, List<String> names) throws Exception {
+    private static List<Long> swap(List<byte[]> definitions, List<String> names) throws Exception {
+        List<Long> swapMs = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka)) {
             Topics topics = new Topics("swapbench.");
@@ -129,7 +125,6 @@ public final class DefinitionBenchmark {
                     producer.send(new ProducerRecord<>(topics.bots(), id.getBytes(StandardCharsets.UTF_8), definitions.get(i))).get();
                     awaitReply(producer, replies, topics, id, 1000 + i);
                     swapMs.add((System.nanoTime() - start) / 1_000_000);
-                    swapNames.add(names.get(i));
                     System.out.printf(Locale.ROOT, "bench: %s answered %d ms after it was published%n", names.get(i),
                             swapMs.get(swapMs.size() - 1));
                 }
@@ -137,6 +132,7 @@ public final class DefinitionBenchmark {
                 job.cancel().get();
             }
         }
+        return swapMs;
     }
 
     private static void awaitReply(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<byte[], byte[]> replies, Topics topics,
@@ -158,11 +154,6 @@ public final class DefinitionBenchmark {
         throw new IllegalStateException("bot " + bot + " did not answer within 120 s");
     }
 
-    private static String support() throws Exception {
-        try (InputStream in = DefinitionBenchmark.class.getResourceAsStream("/bots/support.yaml")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
 
     private static void row(String name, double[] ms, double baseline) {
         System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.2f |%n", name, ms[0], ms[1], ms[2], ms[3], ms[3] / baseline);

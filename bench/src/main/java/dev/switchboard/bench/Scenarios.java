@@ -213,10 +213,7 @@ final class Scenarios {
     /** The shipped support bot with {@code handoff_quiet_for: 0ms}, written once to a temporary file. */
     private Path quietlessSupportBot() throws IOException {
         if (quietless == null) {
-            String yaml;
-            try (var in = Bots.class.getResourceAsStream(Bots.SHIPPED_SUPPORT)) {
-                yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
+            String yaml = Bots.shippedYaml("support");
             quietless = Files.createTempFile("switchboard-bench-support", ".yaml");
             quietless.toFile().deleteOnExit();
             Files.writeString(quietless, yaml.replace("handoff_quiet_for: 30min", "handoff_quiet_for: 0ms"));

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,10 +39,8 @@ class HotSwapITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
 
-    private static String support() throws Exception {
-        try (InputStream in = Bots.class.getResourceAsStream(Bots.SHIPPED_SUPPORT)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    private static String support() {
+        return Bots.shippedYaml("support");
     }
 
     @Test

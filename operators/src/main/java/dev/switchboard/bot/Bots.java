@@ -3,13 +3,13 @@ package dev.switchboard.bot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -22,6 +22,8 @@ public final class Bots implements Serializable {
 
     /** Class-path resource of the shipped support bot, answered when a job is given no definition. */
     public static final String SHIPPED_SUPPORT = "/bots/support.yaml";
+    /** The bots that ship with the project, on the class path as {@code /bots/<name>.yaml}. */
+    public static final List<String> SHIPPED = List.of("support", "trattoria");
 
     private final LinkedHashMap<String, BotDefinition> byId;
 
@@ -79,13 +81,20 @@ public final class Bots implements Serializable {
 
     /** The support bot that ships with the project. */
     public static BotDefinition shippedSupport() {
-        try (InputStream in = Bots.class.getResourceAsStream(SHIPPED_SUPPORT)) {
+        return BotDefinitionReader.read(shippedYaml("support").getBytes(StandardCharsets.UTF_8), "support.yaml (shipped)")
+                .orThrow();
+    }
+
+    /** The text of a shipped bot ({@link #SHIPPED}) as its file has it. */
+    public static String shippedYaml(String name) {
+        String resource = "/bots/" + name + ".yaml";
+        try (InputStream in = Bots.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("the shipped support bot " + SHIPPED_SUPPORT + " is not on the class path");
+                throw new IllegalStateException("the shipped bot " + resource + " is not on the class path");
             }
-            return BotDefinitionReader.read(in.readAllBytes(), "support.yaml (shipped)").orThrow();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read the shipped support bot", e);
+            throw new IllegalStateException("cannot read the shipped bot " + resource, e);
         }
     }
 
@@ -110,7 +119,4 @@ public final class Bots implements Serializable {
         return byId.values().iterator().next();
     }
 
-    public Map<String, BotDefinition> asMap() {
-        return java.util.Collections.unmodifiableMap(byId);
-    }
 }

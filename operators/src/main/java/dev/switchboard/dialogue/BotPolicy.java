@@ -59,6 +59,16 @@ public final class BotPolicy implements Serializable {
         return bot;
     }
 
+    private transient Boolean hasSensitiveSlots;
+
+    /** Whether any of the bot's slots is sensitive (so a session's values need sealing and masking). */
+    public boolean hasSensitiveSlots() {
+        if (hasSensitiveSlots == null) {
+            hasSensitiveSlots = bot.slots().values().stream().anyMatch(BotDefinition.Slot::sensitive);
+        }
+        return hasSensitiveSlots;
+    }
+
     /** Decides the replies to {@code message} and updates {@code state}; {@code now} is epoch ms. */
     public Decision decide(DialogueState state, UnifiedMessage message, Understanding understanding, long now) {
         String text = message.text();

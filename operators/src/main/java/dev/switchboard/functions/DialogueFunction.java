@@ -137,7 +137,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         botMessages.inc(message.botId());
         Decision decision = policy.decide(s, message, in.understanding(), now);
         s.touch(now);
-        List<String> sensitive = sensitiveValues(s, policy.bot());
+        List<String> sensitive = policy.hasSensitiveSlots() ? sensitiveValues(s, policy.bot()) : List.of();
         s.history.add(new Turn(Turn.USER, clip(masked(message.text(), sensitive), settings.maxTurnTextLength()),
                 message.timestamp(), decision.intent(), message.sender() == null ? null : message.sender().id()));
         for (int i = 0; i < decision.replies().size(); i++) {
@@ -175,7 +175,9 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
             ctx.timerService().registerProcessingTimeTimer(expiry);
             s.expiryTimer = expiry;
         }
-        sealSensitive(s, policy.bot(), sealed);
+        if (policy.hasSensitiveSlots()) {
+            sealSensitive(s, policy.bot(), sealed);
+        }
         state.update(s);
     }
 

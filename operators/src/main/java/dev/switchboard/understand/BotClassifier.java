@@ -23,11 +23,6 @@ public final class BotClassifier implements AutoCloseable {
                 BotModels.labels(bot), null));
     }
 
-    /** A bring-your-own model for the bot: refused with the reason unless its labels are the bot's intents. */
-    public static BotClassifier of(byte[] onnx, String what, BotDefinition bot) {
-        return new BotClassifier(OnnxIntentSession.load(onnx, what, BotModels.labels(bot), null));
-    }
-
     /** The model's top intent and its probability, with the text's language. */
     public Understanding classify(String text) {
         try {

@@ -14,7 +14,6 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Hot swap: published versions checked, broadcast, made current on the TaskManager, kept in state and restored. */
 class BotDefinitionsFunctionTest {
 
-    private static String support() throws Exception {
-        try (InputStream in = Bots.class.getResourceAsStream(Bots.SHIPPED_SUPPORT)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    private static String support() {
+        return Bots.shippedYaml("support");
     }
 
     private static String version2() throws Exception {

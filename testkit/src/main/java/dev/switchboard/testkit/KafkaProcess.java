@@ -5,8 +5,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +29,8 @@ public final class KafkaProcess implements AutoCloseable {
 
     private KafkaProcess(Path dir) throws IOException, InterruptedException {
         this.dir = Files.createDirectories(dir);
-        this.port = freePort();
-        int controllerPort = freePort();
+        this.port = Ports.free();
+        int controllerPort = Ports.free();
         this.properties = dir.resolve("server.properties");
         Files.writeString(properties, String.join("\n",
                 "process.roles=broker,controller",
@@ -137,13 +135,5 @@ public final class KafkaProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), main));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress("localhost", 0));
-            return socket.getLocalPort();
-        }
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +28,7 @@ public final class RedisProcess implements AutoCloseable {
 
     /** Starts redis-server in {@code dir}; fails with a hint when the binary is missing. */
     public static RedisProcess start(Path dir) throws Exception {
-        RedisProcess redis = new RedisProcess(Files.createDirectories(dir), freePort());
+        RedisProcess redis = new RedisProcess(Files.createDirectories(dir), Ports.free());
         redis.startServer();
         return redis;
     }
@@ -92,11 +91,5 @@ public final class RedisProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stopServer();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

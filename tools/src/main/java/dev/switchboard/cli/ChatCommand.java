@@ -3,8 +3,6 @@ package dev.switchboard.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.bot.BotDefinition;
-import dev.switchboard.bot.BotDefinitionReader;
-import dev.switchboard.bot.Problem;
 import dev.switchboard.dialogue.BotPolicy;
 import dev.switchboard.dialogue.Decision;
 import dev.switchboard.dialogue.DialogueState;
@@ -23,7 +21,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -88,20 +85,15 @@ final class ChatCommand {
             err.println(USAGE);
             return SwitchboardCli.USAGE;
         }
-        Path path = Path.of(file);
-        if (!Files.isRegularFile(path)) {
-            err.println(file + ": no such file");
+        BotFiles.Read read = BotFiles.read(Path.of(file), err, false);
+        if (read == null) {
             return SwitchboardCli.BAD_INPUT;
         }
-        BotDefinitionReader.Result read = BotDefinitionReader.read(Files.readAllBytes(path), file);
         if (!read.ok()) {
-            for (Problem p : read.errors()) {
-                err.println(p.file() + ":" + p.line() + ":" + p.column() + ": error: " + p.message());
-            }
             err.println(file + ": fix these first (switchboard check --bot " + file + ")");
             return SwitchboardCli.BAD_INPUT;
         }
-        BotDefinition bot = read.definition();
+        BotDefinition bot = read.result().definition();
         BotPolicy policy = new BotPolicy(bot);
         Map<String, DialogueState> sessions = new HashMap<>();
         if (!json) {

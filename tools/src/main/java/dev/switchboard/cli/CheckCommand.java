@@ -2,13 +2,11 @@ package dev.switchboard.cli;
 
 import dev.switchboard.bot.BotDefinition;
 import dev.switchboard.bot.BotDefinitionReader;
-import dev.switchboard.bot.Problem;
 import dev.switchboard.understand.BotModels;
 import dev.switchboard.understand.ModelEvaluation;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,18 +43,12 @@ final class CheckCommand {
         }
         boolean failed = false;
         for (Path file : files) {
-            if (!Files.isRegularFile(file)) {
-                err.println(file + ": no such file");
+            BotFiles.Read read = BotFiles.read(file, err, true);
+            if (read == null) {
                 failed = true;
                 continue;
             }
-            BotDefinitionReader.Result result = BotDefinitionReader.read(Files.readAllBytes(file), file.toString());
-            for (Problem p : result.errors()) {
-                err.println(p.file() + ":" + p.line() + ":" + p.column() + ": error: " + p.message());
-            }
-            for (Problem p : result.warnings()) {
-                err.println(p.file() + ":" + p.line() + ":" + p.column() + ": warning: " + p.message());
-            }
+            BotDefinitionReader.Result result = read.result();
             if (!result.ok()) {
                 err.println(file + ": " + result.errors().size() + " error" + (result.errors().size() == 1 ? "" : "s"));
                 failed = true;

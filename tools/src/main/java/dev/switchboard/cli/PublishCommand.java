@@ -1,7 +1,6 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.bot.BotDefinitionReader;
-import dev.switchboard.bot.Problem;
 import dev.switchboard.model.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -11,7 +10,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -51,16 +49,11 @@ final class PublishCommand {
             err.println(USAGE);
             return SwitchboardCli.USAGE;
         }
-        Path path = Path.of(file);
-        if (!Files.isRegularFile(path)) {
-            err.println(file + ": no such file");
+        BotFiles.Read read = BotFiles.read(Path.of(file), err, false);
+        if (read == null) {
             return SwitchboardCli.BAD_INPUT;
         }
-        byte[] yaml = Files.readAllBytes(path);
-        BotDefinitionReader.Result result = BotDefinitionReader.read(yaml, file);
-        for (Problem p : result.errors()) {
-            err.println(p.file() + ":" + p.line() + ":" + p.column() + ": error: " + p.message());
-        }
+        BotDefinitionReader.Result result = read.result();
         if (!result.ok()) {
             err.println(file + ": not published (" + result.errors().size() + " error" + (result.errors().size() == 1 ? "" : "s") + ")");
             return SwitchboardCli.BAD_INPUT;
@@ -74,7 +67,7 @@ final class PublishCommand {
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000))) {
             RecordMetadata m = producer.send(new ProducerRecord<>(topic,
-                    result.definition().id().getBytes(StandardCharsets.UTF_8), yaml)).get(30, TimeUnit.SECONDS);
+                    result.definition().id().getBytes(StandardCharsets.UTF_8), read.yaml())).get(30, TimeUnit.SECONDS);
             out.println("published bot '" + result.definition().id() + "' version " + result.definition().version() + " to "
                     + m.topic() + " (partition " + m.partition() + ", offset " + m.offset() + "); a running job answers with it"
                     + " within seconds, or says why not on " + new Topics(prefix).botErrors());

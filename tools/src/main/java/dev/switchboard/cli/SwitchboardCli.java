@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.switchboard.bot.BotDefinitionReader;
+import dev.switchboard.bot.BotDefinition;
 import dev.switchboard.demo.Demo;
 import dev.switchboard.dialogue.BotPolicy;
 import dev.switchboard.understand.BotClassifier;
@@ -268,18 +268,13 @@ public final class SwitchboardCli {
 
     /** One JSON line per utterance with the intent the bot's model (trained from its examples) gives it. */
     private int classifyWithBot(String file) throws Exception {
-        java.nio.file.Path path = java.nio.file.Path.of(file);
-        if (!java.nio.file.Files.isRegularFile(path)) {
-            err.println(file + ": no such file");
+        BotFiles.Read read = BotFiles.read(java.nio.file.Path.of(file), err, false);
+        if (read == null || !read.ok()) {
             return BAD_INPUT;
         }
-        BotDefinitionReader.Result read = BotDefinitionReader.read(java.nio.file.Files.readAllBytes(path), file);
-        if (!read.ok()) {
-            read.errors().forEach(p -> err.println(p.file() + ":" + p.line() + ":" + p.column() + ": error: " + p.message()));
-            return BAD_INPUT;
-        }
-        BotPolicy policy = new BotPolicy(read.definition());
-        try (BotClassifier model = BotClassifier.trained(read.definition());
+        BotDefinition bot = read.result().definition();
+        BotPolicy policy = new BotPolicy(bot);
+        try (BotClassifier model = BotClassifier.trained(bot);
              var reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {

@@ -101,10 +101,8 @@ public final class Demo {
             // Two tenants: the shipped support and restaurant bots, the restaurant's phone numbers sealed with a
             // key made for this run.
             Path bots = Files.createDirectories(checkpoints.resolve("bots"));
-            for (String bot : List.of("support", "trattoria")) {
-                try (var in = Bots.class.getResourceAsStream("/bots/" + bot + ".yaml")) {
-                    Files.write(bots.resolve(bot + ".yaml"), in.readAllBytes());
-                }
+            for (String bot : Bots.SHIPPED) {
+                Files.writeString(bots.resolve(bot + ".yaml"), Bots.shippedYaml(bot));
             }
             byte[] key = new byte[32];
             new java.security.SecureRandom().nextBytes(key);
