@@ -7,6 +7,8 @@ import dev.switchboard.dialogue.DialogueSettings;
 import dev.switchboard.dialogue.StateCipher;
 import dev.switchboard.model.Topics;
 import dev.switchboard.normalize.BotSettings;
+import dev.switchboard.redis.Identities;
+import dev.switchboard.redis.RedisSettings;
 import dev.switchboard.understand.InferenceSettings;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.TimeUtils;
@@ -40,7 +42,8 @@ public record JobConfig(
         String groupPolicy,
         boolean answerEdits,
         Bots definitions,
-        StateCipher stateCipher) {
+        StateCipher stateCipher,
+        RedisSettings redis) {
 
     /** Every option with its default ({@code null}: required or unset) and meaning, for --help and the README. */
     public static final Map<String, String[]> OPTIONS = options();
@@ -72,6 +75,11 @@ public record JobConfig(
         o.put("answer-edits", new String[] {"false", "answer an edited message as a new question (true), or only count it (false)"});
         o.put("bots-file", new String[] {null, "properties file of per-bot platform settings: identities (<bot>.telegram.username=acme_bot, <bot>.discord.user-id=...) and secrets (<bot>.feishu.encrypt-key=..., <bot>.wecom.aes-key=...); * for every bot"});
         o.put("intent-model", new String[] {"trained", "each bot's intent model: trained (from its definition's examples, when the job starts), rules (the bots' keywords only), or FILE / BOT=FILE: a bring-your-own ONNX model of the same contract for the default bot / bot BOT, its labels the bot's intents"});
+        o.put("redis", new String[] {null, "Redis for what spans sessions (linked identities, routes, notifications, lookups): redis://host:port, rediss://host:port, or a Redisson YAML file (Sentinel, Cluster, TLS, auth). Unset: none of those"});
+        o.put("redis-timeout", new String[] {"500ms", "longest wait for one Redis call; then the message goes on without it"});
+        o.put("redis-key-prefix", new String[] {Identities.DEFAULT_PREFIX, "prefix of the keys the job writes in Redis"});
+        o.put("identity-cache-size", new String[] {"1000000", "accounts' identities kept per TaskManager in the near cache"});
+        o.put("identity-cache-ttl", new String[] {"5min", "longest time a near-cache entry is trusted without an invalidation"});
         o.put("inference-batch-size", new String[] {"64", "largest batch of one ONNX Runtime run"});
         o.put("inference-max-delay", new String[] {"2ms", "longest wait of the oldest queued request for its batch to fill"});
         o.put("inference-workers", new String[] {"2", "threads per TaskManager forming batches and running the model"});
@@ -211,7 +219,29 @@ public record JobConfig(
         return new JobConfig(kafka, topics, botId, dialogue, checkpointInterval, get(v, "checkpoint-dir"),
                 duration(v, "buffer-timeout"), p,
                 duration(v, "understand-timeout"), capacity, inference, botSettings(get(v, "bots-file")), groupPolicy,
-                bool(v, "answer-edits"), definitions, stateCipher(get(v, "state-key-file"), definitions));
+                bool(v, "answer-edits"), definitions, stateCipher(get(v, "state-key-file"), definitions), redis(v));
+    }
+
+    private static RedisSettings redis(Map<String, String> v) {
+        String address = get(v, "redis");
+        if (address == null) {
+            return null;
+        }
+        if (!address.startsWith("redis://") && !address.startsWith("rediss://") && !java.nio.file.Files.isRegularFile(Path.of(address))) {
+            throw new IllegalArgumentException("--redis must be redis://host:port, rediss://host:port or a Redisson YAML file; '"
+                    + address + "' is neither");
+        }
+        String prefix = get(v, "redis-key-prefix");
+        if (prefix.contains("{") || prefix.contains("}") || prefix.isBlank()) {
+            throw new IllegalArgumentException("--redis-key-prefix must be non-empty and without braces, was '" + prefix + "'");
+        }
+        long size;
+        try {
+            size = Long.parseLong(get(v, "identity-cache-size").trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--identity-cache-size must be an integer, was '" + get(v, "identity-cache-size") + "'");
+        }
+        return new RedisSettings(address, prefix, duration(v, "redis-timeout"), size, duration(v, "identity-cache-ttl"));
     }
 
     /** The state key file's keys; required when a bot has sensitive slots, so that none is stored in the clear. */

@@ -4,6 +4,7 @@ import dev.switchboard.functions.BotDefinitionsFunction;
 import dev.switchboard.functions.BotReply;
 import dev.switchboard.functions.BotUpdate;
 import dev.switchboard.functions.BotUpdateFunction;
+import dev.switchboard.functions.ControlGateFunction;
 import dev.switchboard.functions.DialogueFunction;
 import dev.switchboard.functions.FormatFunction;
 import dev.switchboard.functions.HandoffRecordFunction;
@@ -16,6 +17,8 @@ import dev.switchboard.model.InboundMessage;
 import dev.switchboard.model.InboundRecord;
 import dev.switchboard.model.OutboundRecord;
 import dev.switchboard.normalize.GroupPolicy;
+import dev.switchboard.redis.IdentityFunction;
+import dev.switchboard.redis.LookupFunction;
 import dev.switchboard.understand.IntentClassifier;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -35,8 +38,8 @@ import java.util.function.Consumer;
  * sink appliers (replies, dead letters, handoffs). Tests drive it with bounded in-memory sources.
  *
  * <pre>
- * records ─ normalize ─┬─ keyBy(session) ─ understand (async, ordered per session, batched model) ─ dialogue ─┬─ format ─► replies
- *                      └─► dead letters                                          └─ handoff-records ─► handoffs
+ * records ─ normalize ─┬─ identity (async, Redis) ─ control-gate ─┬─ keyBy(session) ─ understand (async, batched model) ─ dialogue ─┬─ format ─► replies
+ *                      └─► dead letters                             └─► dead letters (no-route)                                   └─ handoff-records ─► handoffs
  * </pre>
  */
 public final class Pipeline {
@@ -91,10 +94,26 @@ public final class Pipeline {
             }
         }
 
+        // The identity step (with Redis): a linked account's direct messages move into its person's session, the
+        // routing table learns where each account was last seen, link commands are carried out, notifications are
+        // routed. Ordered, so a conversation keeps its order; every Redis call is time-limited, so a slow or absent
+        // Redis delays a message by at most the call timeout. Then the notifications without a route leave.
+        DataStream<InboundMessage> identified = withBots;
+        if (config.redis() != null) {
+            identified = AsyncDataStream.orderedWait(withBots, new IdentityFunction(config.redis()),
+                            config.redis().callTimeout().toMillis() * 4, TimeUnit.MILLISECONDS, config.understandCapacity())
+                    .uid(OperatorIds.IDENTITY)
+                    .name("identity");
+        }
+        SingleOutputStreamOperator<InboundMessage> gated = identified
+                .process(new ControlGateFunction(config.topics(), config.redis() != null))
+                .uid(OperatorIds.CONTROL_GATE)
+                .name("control-gate");
+
         // Keying before the async step keeps a session on one subtask, so the dialogue step needs no second
         // shuffle. Unordered emission with per-session release in the function: a session keeps its order
         // and a slow classification holds back only its own session (orderedWait would hold the subtask).
-        KeyedStream<InboundMessage, String> bySession = withBots.keyBy(new SessionKeySelector());
+        KeyedStream<InboundMessage, String> bySession = gated.keyBy(new SessionKeySelector());
         DataStream<UnderstoodMessage> understood = AsyncDataStream.unorderedWait(
                         bySession, new UnderstandFunction(config.inference(), config.definitions(), classifierDecorator), config.understandTimeout().toMillis(),
                         TimeUnit.MILLISECONDS, config.understandCapacity())
@@ -107,7 +126,16 @@ public final class Pipeline {
                 .uid(OperatorIds.DIALOGUE)
                 .name("dialogue");
 
-        DataStream<OutboundRecord> formatted = replies
+        // Replies that show live data read it from Redis (time-limited; ordered, so a session's replies keep their
+        // order). Without Redis the format step gives such a reply its "unavailable" words.
+        DataStream<BotReply> looked = replies;
+        if (config.redis() != null) {
+            looked = AsyncDataStream.orderedWait(replies, new LookupFunction(config.redis()),
+                            config.redis().callTimeout().toMillis() * 4, TimeUnit.MILLISECONDS, config.understandCapacity())
+                    .uid(OperatorIds.LOOKUP)
+                    .name("lookup");
+        }
+        DataStream<OutboundRecord> formatted = looked
                 .process(new FormatFunction(config.topics()))
                 .uid(OperatorIds.FORMAT)
                 .name("format");
@@ -118,7 +146,8 @@ public final class Pipeline {
                 .name("handoff-records");
 
         sinks.replies().accept(formatted);
-        sinks.deadLetters().accept(messages.getSideOutput(NormalizeFunction.DEAD_LETTERS));
+        sinks.deadLetters().accept(messages.getSideOutput(NormalizeFunction.DEAD_LETTERS)
+                .union(gated.getSideOutput(NormalizeFunction.DEAD_LETTERS)));
         sinks.handoffs().accept(handoffs);
     }
 

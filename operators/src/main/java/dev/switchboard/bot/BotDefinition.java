@@ -50,9 +50,20 @@ public record BotDefinition(
      * @param flow the flow it starts, or null
      * @param handoff hand the session to a person, then stay quiet
      * @param reset forget the session's slots
+     * @param lookup live data the reply shows, or null
      */
     public record Intent(String name, Map<String, List<String>> examples, Map<String, List<String>> keywords,
-                         Texts reply, String flow, boolean handoff, boolean reset) implements Serializable {}
+                         Texts reply, String flow, boolean handoff, boolean reset, Lookup lookup) implements Serializable {}
+
+    /**
+     * Live business data a reply shows: the Redis hash named by {@code redisHash} (its placeholders filled with the
+     * session's slots), whose fields the reply names as {@code {lookup.<field>}}. A reply with a lookup is one
+     * message per language.
+     *
+     * @param notFound said instead when the hash does not exist (empty: the built-in words)
+     * @param unavailable said instead when Redis does not answer in time (empty: the built-in words)
+     */
+    public record Lookup(String redisHash, Texts notFound, Texts unavailable) implements Serializable {}
 
     public enum SlotType { CHOICE, DATE, NUMBER, PATTERN, EMAIL }
 
@@ -72,9 +83,10 @@ public record BotDefinition(
      * @param maxAttempts consecutive messages that fill nothing; the last is answered with {@code giveUp}
      * @param done what is said when every slot is filled
      * @param doneHandoff hand off when the flow completes
+     * @param doneLookup live data the {@code done} reply shows, or null
      */
     public record Flow(String name, List<String> ask, Map<String, Map<String, String>> prompts, Texts retry,
-                       int maxAttempts, Texts giveUp, Texts done, boolean doneHandoff) implements Serializable {
+                       int maxAttempts, Texts giveUp, Texts done, boolean doneHandoff, Lookup doneLookup) implements Serializable {
         public static final int DEFAULT_MAX_ATTEMPTS = 3;
     }
 

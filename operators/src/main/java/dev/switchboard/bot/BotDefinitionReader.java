@@ -3,6 +3,7 @@ package dev.switchboard.bot;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.switchboard.bot.BotDefinition.Flow;
 import dev.switchboard.bot.BotDefinition.Intent;
+import dev.switchboard.bot.BotDefinition.Lookup;
 import dev.switchboard.bot.BotDefinition.Settings;
 import dev.switchboard.bot.BotDefinition.Slot;
 import dev.switchboard.bot.BotDefinition.SlotType;
@@ -50,10 +51,14 @@ public final class BotDefinitionReader {
     private static final Set<String> TOP = Set.of("bot", "version", "languages", "settings", "intents", "slots", "flows",
             "urgent", "media");
     private static final Set<String> SETTINGS = Set.of("min_confidence", "handoff_quiet_for", "timezone");
-    private static final Set<String> INTENT = Set.of("examples", "keywords", "reply", "flow", "handoff", "reset");
+    private static final Set<String> INTENT = Set.of("examples", "keywords", "reply", "flow", "handoff", "reset", "lookup",
+            "not_found", "unavailable");
     private static final Set<String> SLOT = Set.of("type", "values", "pattern", "sensitive");
     private static final Set<String> FLOW = Set.of("ask", "prompts", "retry", "max_attempts", "give_up", "done");
-    private static final Set<String> DONE = Set.of("reply", "handoff");
+    private static final Set<String> DONE = Set.of("reply", "handoff", "lookup", "not_found", "unavailable");
+    private static final Set<String> LOOKUP = Set.of("redis_hash");
+    /** In {@code extra}: any {@code {lookup.<field>}} placeholder is allowed. */
+    private static final String LOOKUP_FIELDS = "lookup.<field>";
     private static final Set<String> URGENT = Set.of("keywords", "reply");
 
     /** What reading a file gave: the definition (null when there are errors), errors, warnings. */
@@ -383,6 +388,7 @@ public final class BotDefinitionReader {
                     : texts(flow.get("give_up").value(), what + " give_up", slots, Set.of(), true);
             Texts done = Texts.NONE;
             boolean doneHandoff = false;
+            Lookup doneLookup = null;
             Entry doneEntry = flow.get("done");
             if (doneEntry == null) {
                 error(flow, what + " needs 'done' with the reply once every slot is filled");
@@ -390,16 +396,21 @@ public final class BotDefinitionReader {
                 MapNode doneNode = map(doneEntry.value(), "done");
                 if (doneNode != null) {
                     unknownKeys(doneNode, DONE, what + " done");
+                    doneLookup = lookup(doneNode, what + " done", slots);
                     if (doneNode.get("reply") == null) {
                         error(doneNode, what + " done needs a reply");
                     } else {
-                        done = texts(doneNode.get("reply").value(), what + " done reply", slots, Set.of(), true);
+                        done = texts(doneNode.get("reply").value(), what + " done reply", slots,
+                                doneLookup == null ? Set.of() : Set.of(LOOKUP_FIELDS), true);
+                        if (doneLookup != null) {
+                            oneMessage(doneNode.get("reply").value(), done, what + " done reply");
+                        }
                     }
                     doneHandoff = bool(doneNode.get("handoff"), false);
                 }
             }
             out.put(e.key(), new Flow(e.key(), List.copyOf(ask), Collections.unmodifiableMap(prompts), retry, maxAttempts,
-                    giveUp, done, doneHandoff));
+                    giveUp, done, doneHandoff, doneLookup));
         }
         return Collections.unmodifiableMap(out);
     }
@@ -458,8 +469,20 @@ public final class BotDefinitionReader {
             }
             boolean handoff = bool(intent.get("handoff"), false);
             boolean reset = bool(intent.get("reset"), false);
+            Lookup lookup = lookup(intent, what, slots);
             Texts reply = intent.get("reply") == null ? Texts.NONE
-                    : texts(intent.get("reply").value(), what + " reply", slots, Set.of(), true);
+                    : texts(intent.get("reply").value(), what + " reply", slots, lookup == null ? Set.of() : Set.of(LOOKUP_FIELDS), true);
+            if (lookup != null) {
+                if (intent.get("reply") == null) {
+                    error(intent, what + " has a lookup but no reply to show it in");
+                } else {
+                    oneMessage(intent.get("reply").value(), reply, what + " reply");
+                }
+                if (flowEntry != null) {
+                    error(intent.get("lookup"), what + " cannot both look something up and start a flow: put the lookup"
+                            + " in the flow's done");
+                }
+            }
             if (reply.isEmpty() && flow == null && !handoff && intent.get("reply") == null) {
                 error(intent, what + " says nothing: give it a reply, a flow or handoff");
             }
@@ -470,7 +493,7 @@ public final class BotDefinitionReader {
             if (other && (flow != null || handoff)) {
                 error(intent, "'other' only replies: it cannot start a flow or hand off");
             }
-            out.put(e.key(), new Intent(e.key(), examples, keywords, reply, flow, handoff, reset));
+            out.put(e.key(), new Intent(e.key(), examples, keywords, reply, flow, handoff, reset, lookup));
         }
         if (!out.containsKey(BotDefinition.OTHER) && node.get(BotDefinition.OTHER) == null) {
             error(node, "missing intent 'other': what the bot says when it does not understand");
@@ -570,6 +593,56 @@ public final class BotDefinitionReader {
         return new Texts(Collections.unmodifiableMap(out));
     }
 
+    /**
+     * The {@code lookup} of a flow's done or of an intent ({@code lookup: {redis_hash: "order:{order_number}"}}, with
+     * optional {@code not_found} and {@code unavailable} replies beside it), or null when there is none. Without a
+     * lookup, {@code not_found} and {@code unavailable} are errors.
+     */
+    private Lookup lookup(MapNode owner, String what, Map<String, Slot> slots) {
+        Entry entry = owner.get("lookup");
+        if (entry == null) {
+            for (String k : List.of("not_found", "unavailable")) {
+                if (owner.get(k) != null) {
+                    error(owner.get(k), what + " has '" + k + "' but no lookup");
+                }
+            }
+            return null;
+        }
+        // A broken lookup is still a lookup for the replies beside it: its mistakes are named once, here.
+        Lookup broken = new Lookup("", Texts.NONE, Texts.NONE);
+        MapNode node = map(entry.value(), what + " lookup ({redis_hash: \"order:{order_number}\"})");
+        if (node == null) {
+            return broken;
+        }
+        unknownKeys(node, LOOKUP, what + " lookup");
+        String key = node.get("redis_hash") == null ? null : text(node.get("redis_hash").value(), "a Redis key");
+        if (key == null) {
+            error(node, what + " lookup needs redis_hash: the key of a Redis hash, with slots in braces (\"order:{order_number}\")");
+            return broken;
+        }
+        checkTemplate(node.get("redis_hash").value(), key, what + " lookup redis_hash", slots, Set.of());
+        Texts notFound = owner.get("not_found") == null ? Texts.NONE
+                : texts(owner.get("not_found").value(), what + " not_found", slots, Set.of(), false);
+        Texts unavailable = owner.get("unavailable") == null ? Texts.NONE
+                : texts(owner.get("unavailable").value(), what + " unavailable", slots, Set.of(), false);
+        if (owner.get("not_found") != null) {
+            oneMessage(owner.get("not_found").value(), notFound, what + " not_found");
+        }
+        if (owner.get("unavailable") != null) {
+            oneMessage(owner.get("unavailable").value(), unavailable, what + " unavailable");
+        }
+        return new Lookup(key, notFound, unavailable);
+    }
+
+    /** A reply with a lookup is one message per language. */
+    private void oneMessage(Node at, Texts texts, String what) {
+        texts.byLanguage().forEach((language, messages) -> {
+            if (messages.size() > 1) {
+                error(at, what + " has " + messages.size() + " '" + language + "' messages; with a lookup it is one message");
+            }
+        });
+    }
+
     private void checkTemplate(Node at, String text, String what, Map<String, Slot> slots, Set<String> extra) {
         if (text.isBlank()) {
             error(at, what + " is empty");
@@ -577,6 +650,9 @@ public final class BotDefinitionReader {
         Matcher m = PLACEHOLDER.matcher(text);
         while (m.find()) {
             String name = m.group(1);
+            if (extra.contains(LOOKUP_FIELDS) && name.startsWith("lookup.") && name.length() > "lookup.".length()) {
+                continue;
+            }
             if (!declaredSlots.contains(name) && !extra.contains(name) && !name.equals("user.name") && !name.equals("bot.version")) {
                 error(at, what + " names unknown {" + name + "}: a template may use a slot, {user.name}, {bot.version}"
                         + (extra.isEmpty() ? "" : ", {" + String.join("}, {", extra) + "}")

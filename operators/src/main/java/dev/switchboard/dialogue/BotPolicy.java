@@ -126,7 +126,12 @@ public final class BotPolicy implements Serializable {
                 && !MessageKind.TEXT.equals(message.kind()) && !bot.media().isEmpty()) {
             return finish(state, new Step(render(bot.media(), turn, null), null), turn, intentName, urgent, now);
         }
+        if (intent.lookup() != null) {
+            state.slots.putAll(slotsOf(text, now));
+        }
         List<String> replies = new ArrayList<>(render(intent.reply(), turn, null));
+        LookupRequest lookup = intent.lookup() == null || replies.isEmpty() ? null : lookup(intent.lookup(), turn);
+        int lookupIndex = lookup == null ? -1 : 0;
         String handoff = intent.handoff() ? "intent " + intent.name() : null;
         if (intent.flow() != null) {
             Flow flow = bot.flows().get(intent.flow());
@@ -135,14 +140,40 @@ public final class BotPolicy implements Serializable {
             state.flowIntent = intent.name();
             state.flowAttempts = 0;
             Step step = continueFlow(state, flow, turn);
+            if (step.lookup() != null) {
+                lookup = step.lookup();
+                lookupIndex = replies.size() + step.lookupIndex();
+            }
             replies.addAll(step.replies());
             handoff = handoff != null ? handoff : step.handoffReason();
         }
-        return finish(state, new Step(replies, handoff), turn, intentName, urgent, now);
+        return finish(state, new Step(replies, handoff, lookup, lookupIndex), turn, intentName, urgent, now);
     }
 
-    /** Replies decided so far, and the handoff reason when the session goes to a person. */
-    private record Step(List<String> replies, String handoffReason) {}
+    /** Replies decided so far, the handoff reason when the session goes to a person, the reply that looks data up. */
+    private record Step(List<String> replies, String handoffReason, LookupRequest lookup, int lookupIndex) {
+        Step(List<String> replies, String handoffReason) {
+            this(replies, handoffReason, null, -1);
+        }
+    }
+
+    /** The lookup with its key and its alternatives filled for this turn. */
+    private LookupRequest lookup(BotDefinition.Lookup lookup, Turn turn) {
+        String key = fill(lookup.redisHash(), turn, null, false);
+        String notFound = lookup.notFound().isEmpty() ? builtIn(LookupRequest.NOT_FOUND, turn.language)
+                : first(render(lookup.notFound(), turn, null), builtIn(LookupRequest.NOT_FOUND, turn.language));
+        String unavailable = lookup.unavailable().isEmpty() ? builtIn(LookupRequest.UNAVAILABLE, turn.language)
+                : first(render(lookup.unavailable(), turn, null), builtIn(LookupRequest.UNAVAILABLE, turn.language));
+        return new LookupRequest(key, notFound, unavailable);
+    }
+
+    private static String builtIn(Map<String, String> texts, String language) {
+        return texts.getOrDefault(language, texts.get("en"));
+    }
+
+    private static String first(List<String> texts, String fallback) {
+        return texts.isEmpty() ? fallback : texts.get(0);
+    }
 
     /** Asks for the next missing slot of {@code flow}, or says {@code done} when every slot is there. */
     private Step continueFlow(DialogueState state, Flow flow, Turn turn) {
@@ -152,7 +183,9 @@ public final class BotPolicy implements Serializable {
             }
         }
         endFlow(state);
-        return new Step(render(flow.done(), turn, null), flow.doneHandoff() ? "flow " + flow.name() + " completed" : null);
+        List<String> done = render(flow.done(), turn, null);
+        LookupRequest lookup = flow.doneLookup() == null || done.isEmpty() ? null : lookup(flow.doneLookup(), turn);
+        return new Step(done, flow.doneHandoff() ? "flow " + flow.name() + " completed" : null, lookup, lookup == null ? -1 : 0);
     }
 
     private Decision finish(DialogueState state, Step step, Turn turn, String intentName, boolean urgent, long now) {
@@ -164,7 +197,8 @@ public final class BotPolicy implements Serializable {
             state.handoffUntil = now + bot.settings().handoffQuietFor().toMillis();
             endFlow(state);
         }
-        return new Decision(List.copyOf(out), turn.language, intentName, urgent, step.handoffReason());
+        return new Decision(List.copyOf(out), turn.language, intentName, urgent, step.handoffReason(), step.lookup(),
+                step.lookupIndex());
     }
 
     private String prompt(Flow flow, DialogueState state, Turn turn) {
@@ -190,7 +224,7 @@ public final class BotPolicy implements Serializable {
     }
 
     /** The reply language: the message's when the bot speaks it, else the session's, else the bot's default. */
-    String language(String detected, String session) {
+    public String language(String detected, String session) {
         if (detected != null && bot.languages().contains(detected)) {
             return detected;
         }
@@ -280,13 +314,22 @@ public final class BotPolicy implements Serializable {
      * are escaped for the markup; the template's own markup stays.
      */
     private String fill(String template, Turn turn, String prompt) {
+        return fill(template, turn, prompt, true);
+    }
+
+    /** @param markup the template is a reply in the common markup (values escaped), not a Redis key */
+    private String fill(String template, Turn turn, String prompt, boolean markup) {
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String name = m.group(2);
             String value;
-            boolean escape = true;
-            if (name.equals("user.name")) {
+            boolean escape = markup;
+            if (name.startsWith("lookup.")) {
+                // Filled by the lookup step, from the Redis hash.
+                m.appendReplacement(out, Matcher.quoteReplacement(m.group()));
+                continue;
+            } else if (name.equals("user.name")) {
                 value = turn.userName == null ? "" : turn.userName.strip();
             } else if (name.equals("bot.version")) {
                 value = bot.version();

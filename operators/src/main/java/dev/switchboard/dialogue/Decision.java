@@ -11,8 +11,15 @@ import java.util.List;
  * @param urgent the message was flagged urgent: replies go out with {@code priority: urgent}
  * @param handoffReason non-null when the session was just handed to a person (the reason for the
  *     handoff record)
+ * @param lookup the live data reply {@code lookupIndex} shows, or null
  */
-public record Decision(List<String> replies, String language, String intent, boolean urgent, String handoffReason) {
+public record Decision(List<String> replies, String language, String intent, boolean urgent, String handoffReason,
+                       LookupRequest lookup, int lookupIndex) {
+
+    public Decision(List<String> replies, String language, String intent, boolean urgent, String handoffReason) {
+        this(replies, language, intent, urgent, handoffReason, null, -1);
+    }
+
 
     public boolean handoff() {
         return handoffReason != null;

@@ -1,5 +1,7 @@
 package dev.switchboard.functions;
 
+import dev.switchboard.dialogue.LookupRequest;
+
 /**
  * One reply decided by the dialogue step, before platform formatting.
  *
@@ -8,6 +10,8 @@ package dev.switchboard.functions;
  * @param recipientId in a direct chat, the user it answers (the sender), for platforms whose one-on-one send
  *     API names the user rather than the conversation (DingTalk); null in groups
  * @param botVersion the version of the bot definition that decided it
+ * @param lookup the live data this reply shows, not looked up yet ({@code text} still has its {@code {lookup.<field>}}
+ *     placeholders); null when there is none or once the lookup step filled it in
  */
 public record BotReply(
         String platform,
@@ -26,12 +30,27 @@ public record BotReply(
         boolean urgent,
         String replyToken,
         String recipientId,
-        String botVersion) {
+        String botVersion,
+        LookupRequest lookup) {
+
+    public BotReply(String platform, String botId, String sessionKey, String chatId, String threadId,
+            String replyToMessageId, String accountId, String sourceMessageId, long sourceReceivedAt, int index,
+            String text, String intent, String language, boolean urgent, String replyToken, String recipientId,
+            String botVersion) {
+        this(platform, botId, sessionKey, chatId, threadId, replyToMessageId, accountId, sourceMessageId,
+                sourceReceivedAt, index, text, intent, language, urgent, replyToken, recipientId, botVersion, null);
+    }
+
+    /** This reply with its final text, its lookup done. */
+    public BotReply withText(String finalText) {
+        return new BotReply(platform, botId, sessionKey, chatId, threadId, replyToMessageId, accountId, sourceMessageId,
+                sourceReceivedAt, index, finalText, intent, language, urgent, replyToken, recipientId, botVersion, null);
+    }
 
     public BotReply(String platform, String botId, String sessionKey, String chatId, String threadId,
             String replyToMessageId, String accountId, String sourceMessageId, long sourceReceivedAt, int index,
             String text, String intent, String language, boolean urgent) {
         this(platform, botId, sessionKey, chatId, threadId, replyToMessageId, accountId, sourceMessageId,
-                sourceReceivedAt, index, text, intent, language, urgent, null, null, null);
+                sourceReceivedAt, index, text, intent, language, urgent, null, null, null, null);
     }
 }

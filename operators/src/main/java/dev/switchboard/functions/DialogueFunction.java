@@ -7,7 +7,9 @@ import dev.switchboard.dialogue.BotPolicy;
 import dev.switchboard.dialogue.StateCipher;
 import dev.switchboard.dialogue.DialogueSettings;
 import dev.switchboard.dialogue.DialogueState;
+import dev.switchboard.dialogue.LinkingReplies;
 import dev.switchboard.dialogue.Turn;
+import dev.switchboard.model.Control;
 import dev.switchboard.model.ChatType;
 import dev.switchboard.model.InboundMessage;
 import dev.switchboard.model.UnifiedMessage;
@@ -43,6 +45,11 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
 
     public static final String STATE_NAME = "dialogue-state";
 
+    /** The intent of a reply to a link command, in reply records and history. */
+    public static final String LINK_INTENT = "link";
+    /** The intent of a notification's turn and reply. */
+    public static final String NOTIFICATION_INTENT = "notification";
+
     public static final OutputTag<HandoffRequest> HANDOFFS =
             new OutputTag<>("handoffs", TypeInformation.of(HandoffRequest.class));
 
@@ -65,6 +72,8 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
     private transient PlatformCounters botReplies;
     private transient PlatformCounters botHandoffs;
     private transient Counter sensitiveUnreadable;
+    private transient PlatformCounters notifications;
+    private transient PlatformCounters linkCommands;
     private transient Counter sessionsStarted;
     private transient Counter sessionsExpired;
 
@@ -97,6 +106,8 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         botReplies = new PlatformCounters(group, "botReplies", "bot");
         botHandoffs = new PlatformCounters(group, "botHandoffs", "bot");
         sensitiveUnreadable = group.counter("sensitiveSlotsUnreadable");
+        notifications = new PlatformCounters(group, "notificationsSent");
+        linkCommands = new PlatformCounters(group, "linkCommands", "outcome");
         jobId = getRuntimeContext().getJobInfo().getJobId().toString();
         policies = new HashMap<>();
         sessionsStarted = group.counter("sessionsStarted");
@@ -134,20 +145,39 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         }
 
         Map<String, Opened> sealed = openSensitive(s);
-        botMessages.inc(message.botId());
-        Decision decision = policy.decide(s, message, in.understanding(), now);
+        Control control = inbound.control();
+        Decision decision;
+        if (control != null && control.is(Control.NOTIFY)) {
+            // A company's notification: the bot says it; no user turn, the session's flow and slots stay.
+            notifications.inc(message.platform());
+            String language = policy.language(null, s.language);
+            decision = new Decision(List.of(message.text()), language, NOTIFICATION_INTENT, control.urgent(), null);
+        } else if (control != null && control.isLinking()) {
+            linkCommands.inc(control.kind());
+            String language = policy.language(in.understanding().language(), s.language);
+            s.language = language;
+            decision = new Decision(List.of(LinkingReplies.reply(control, language)), language, LINK_INTENT, false, null);
+        } else {
+            botMessages.inc(message.botId());
+            decision = policy.decide(s, message, in.understanding(), now);
+        }
         s.touch(now);
         List<String> sensitive = policy.hasSensitiveSlots() ? sensitiveValues(s, policy.bot()) : List.of();
-        s.history.add(new Turn(Turn.USER, clip(masked(message.text(), sensitive), settings.maxTurnTextLength()),
-                message.timestamp(), decision.intent(), message.sender() == null ? null : message.sender().id()));
+        boolean notification = inbound.isNotification();
+        if (!notification) {
+            s.history.add(new Turn(Turn.USER, clip(masked(message.text(), sensitive), settings.maxTurnTextLength()),
+                    message.timestamp(), decision.intent(), message.sender() == null ? null : message.sender().id()));
+        }
         for (int i = 0; i < decision.replies().size(); i++) {
             String text = decision.replies().get(i);
-            s.history.add(new Turn(Turn.BOT, clip(masked(text, sensitive), settings.maxTurnTextLength()), now, null));
+            s.history.add(new Turn(Turn.BOT, clip(masked(text, sensitive), settings.maxTurnTextLength()), now,
+                    notification ? NOTIFICATION_INTENT : null));
             out.collect(new BotReply(message.platform(), message.botId(), inbound.sessionKey(), message.chatId(),
-                    message.threadId(), message.messageId(), inbound.accountId(), message.messageId(),
+                    message.threadId(), notification ? null : message.messageId(), inbound.accountId(), message.messageId(),
                     inbound.receivedAt(), i, text, decision.intent(), decision.language(), decision.urgent(),
                     inbound.replyToken(), ChatType.DIRECT.equals(message.chatType()) && message.sender() != null
-                            ? message.sender().id() : null, policy.bot().version()));
+                            ? message.sender().id() : null, policy.bot().version(),
+                    i == decision.lookupIndex() ? decision.lookup() : null));
             replied.inc(message.platform());
             botReplies.inc(message.botId());
         }

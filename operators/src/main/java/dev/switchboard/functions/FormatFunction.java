@@ -55,6 +55,10 @@ public class FormatFunction extends ProcessFunction<BotReply, OutboundRecord> {
 
     @Override
     public void processElement(BotReply reply, Context ctx, Collector<OutboundRecord> out) {
+        if (reply.lookup() != null) {
+            // No lookup step ran (a job without Redis): the data cannot be shown.
+            reply = reply.withText(reply.lookup().unavailable());
+        }
         Formatter formatter = Formatters.forPlatform(reply.platform()).orElse(null);
         List<PlatformRequest> requests;
         try {

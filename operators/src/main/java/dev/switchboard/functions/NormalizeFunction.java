@@ -1,5 +1,6 @@
 package dev.switchboard.functions;
 
+import dev.switchboard.identity.Notifications;
 import dev.switchboard.model.ChatType;
 import dev.switchboard.model.Headers;
 import dev.switchboard.model.InboundMessage;
@@ -40,6 +41,8 @@ import java.util.Map;
 public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMessage> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(NormalizeFunction.class);
+    /** The platform label of notification records in the counters. */
+    static final String NOTIFY = "notify";
 
     public static final OutputTag<OutboundRecord> DEAD_LETTERS =
             new OutputTag<>("dead-letters", TypeInformation.of(OutboundRecord.class));
@@ -99,6 +102,10 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
 
     @Override
     public void processElement(InboundRecord record, Context ctx, Collector<InboundMessage> out) {
+        if (topics.notifications().equals(record.topic())) {
+            notification(record, ctx, out);
+            return;
+        }
         String platform = topics.platformOf(record.topic()).orElse(null);
         in.inc(platform);
         Normalizer normalizer = platform == null ? null : normalizers.get(platform).orElse(null);
@@ -148,6 +155,26 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
                 out.collect(new InboundMessage(m, SessionKeys.of(m), item.accountId(), item.replyToken(), receivedAt));
             }
         }
+    }
+
+    /** A company's notification: read here, routed by the identity step, sent by the dialogue step. */
+    private void notification(InboundRecord record, Context ctx, Collector<InboundMessage> out) {
+        in.inc(NOTIFY);
+        InboundMessage notification;
+        try {
+            notification = Notifications.parse(record.value(), record.header(Headers.BOT_ID), defaultBotId, receivedAt(record));
+        } catch (MalformedPayloadException e) {
+            deadLetter(ctx, record, NOTIFY, e.errorClass(), e.getMessage());
+            return;
+        }
+        String botId = notification.message().botId();
+        if (knownBots != null && !knownBots.contains(botId) && !BotRegistry.published(jobId, botId)) {
+            deadLetter(ctx, record, NOTIFY, MalformedPayloadException.UNKNOWN_BOT, "no bot definition for bot id '"
+                    + botId + "' (this job answers " + String.join(", ", new TreeSet<>(knownBots)) + ")");
+            return;
+        }
+        messages.inc(NOTIFY);
+        out.collect(notification);
     }
 
     private void deadLetter(Context ctx, InboundRecord record, String platform, String errorClass, String reason) {

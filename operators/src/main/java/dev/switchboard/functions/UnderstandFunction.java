@@ -54,6 +54,8 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     private static final long serialVersionUID = 1L;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UnderstandFunction.class);
 
+    /** The source of a link command's or notification's understanding: not classified. */
+    public static final String CONTROL = "control";
     public static final String FALLBACK_TIMEOUT = "rules-fallback:timeout";
     public static final String FALLBACK_ERROR = "rules-fallback:error";
     public static final String FALLBACK_OVERLOADED = "rules-fallback:overloaded";
@@ -238,7 +240,10 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         String text = input.message().text();
         Loaded bot = loadedFor(input.message().botId());
         IntentClassifier classifier = bot == null ? null : bot.classifier();
-        CompletableFuture<Understanding> understood = text == null || text.isBlank() || classifier == null
+        CompletableFuture<Understanding> understood = input.control() != null
+                // A link command or a notification: nothing for the model; the language tells the reply's.
+                ? CompletableFuture.completedFuture(new Understanding(BotDefinition.OTHER, 1.0, false, Languages.detect(text), CONTROL))
+                : text == null || text.isBlank() || classifier == null
                 ? CompletableFuture.completedFuture(rulesOf(bot, text))
                 : attempt(classifier, text, OVERLOAD_RETRIES).handle((understanding, error) -> decide(bot, text, understanding, error));
 

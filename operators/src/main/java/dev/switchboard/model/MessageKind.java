@@ -11,6 +11,8 @@ public final class MessageKind {
     public static final String LOCATION = "location";
     public static final String COMMAND = "command";
     public static final String OTHER = "other";
+    /** Not a user's message: a company's notification from {@code chat.notify}, sent by the bot. */
+    public static final String NOTIFICATION = "notification";
 
     private MessageKind() {}
 }

@@ -31,9 +31,17 @@ public final class Topics implements Serializable {
         return prefix;
     }
 
-    /** Pattern the source subscribes to; new platform topics are picked up by partition discovery. */
+    /**
+     * Pattern the source subscribes to: every {@code <prefix>in.<platform>} and {@code <prefix>notify}; new
+     * platform topics are picked up by partition discovery.
+     */
     public Pattern inboundPattern() {
-        return Pattern.compile(Pattern.quote(prefix + "in.") + "[A-Za-z0-9_-]+");
+        return Pattern.compile(Pattern.quote(prefix + "in.") + "[A-Za-z0-9_-]+|" + Pattern.quote(notifications()));
+    }
+
+    /** Notifications a company's own systems send to people, delivered where each person was last seen. */
+    public String notifications() {
+        return prefix + "notify";
     }
 
     public String inbound(String platform) {
@@ -71,6 +79,7 @@ public final class Topics implements Serializable {
         }
         names.add(deadLetters());
         names.add(handoff());
+        names.add(notifications());
         names.add(bots());
         names.add(botErrors());
         return names;

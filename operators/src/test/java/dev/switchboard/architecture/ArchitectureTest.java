@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ArchitectureTest {
     /** A record's path through the dialogue job, in order. */
     static final List<String> FLOW = List.of(
-            "model", "bot", "normalize", "understand", "dialogue", "markup", "format", "functions");
+            "model", "bot", "normalize", "identity", "understand", "dialogue", "markup", "format", "functions");
 
     private static JavaClasses operators;
 

@@ -105,7 +105,7 @@ class BotDefinitionReaderTest {
     void anUnknownKeyIsNamedWithAGuess() {
         assertThat(onlyError(VALID.replace("    flow: service", "    flow: service\n    exampels: {}")))
                 .isEqualTo("10:5: unknown key 'exampels' in intent 'service' (did you mean 'examples'?)"
-                        + " (known: examples, flow, handoff, keywords, reply, reset)");
+                        + " (known: examples, flow, handoff, keywords, lookup, not_found, reply, reset, unavailable)");
     }
 
     @Test
@@ -207,5 +207,55 @@ class BotDefinitionReaderTest {
         for (String junk : List.of("", "- a\n- b", "just text", "bot: [1, 2]", "{", "bot: x\n---\nbot: y")) {
             assertThat(read(junk).errors()).as(junk).isNotEmpty();
         }
+    }
+
+    /** The garage with its booking looked up when the flow is done, and an intent that looks a car's service up. */
+    private static final String WITH_LOOKUPS = VALID
+            .replace("      reply: {en: \"Booked {plate} on {day}.\", zh: \"已预约 {plate}，{day}。\"}",
+                    "      lookup: {redis_hash: \"bay:{day}\"}\n"
+                            + "      reply: {en: \"Booked {plate} on {day}, bay {lookup.bay}.\", zh: \"已预约 {plate}，{day}，{lookup.bay} 号工位。\"}\n"
+                            + "      not_found: {en: \"No bay is free on {day}.\"}")
+            .replace("  other:\n", "  car_status:\n"
+                    + "    examples:\n"
+                    + "      en: [is my car ready, car status, when can I pick up my car, is the service done, status of my car]\n"
+                    + "      zh: [车修好了吗, 车辆状态, 什么时候取车, 保养好了吗, 我的车怎么样了]\n"
+                    + "    lookup: {redis_hash: \"car:{plate}\"}\n"
+                    + "    reply: {en: \"{plate}: {lookup.state}\", zh: \"{plate}：{lookup.state}\"}\n"
+                    + "    unavailable: {en: \"The workshop system is down; try again soon.\", zh: \"系统暂时不可用。\"}\n"
+                    + "  other:\n");
+
+    @Test
+    void lookupsInADoneAndAnIntent() {
+        BotDefinition bot = read(WITH_LOOKUPS).orThrow();
+        BotDefinition.Lookup done = bot.flows().get("service").doneLookup();
+        assertThat(done.redisHash()).isEqualTo("bay:{day}");
+        assertThat(done.notFound().in("en", "en")).containsExactly("No bay is free on {day}.");
+        assertThat(done.unavailable().isEmpty()).isTrue();
+        BotDefinition.Lookup status = bot.intents().get("car_status").lookup();
+        assertThat(status.redisHash()).isEqualTo("car:{plate}");
+        assertThat(status.unavailable().in("zh", "en")).containsExactly("系统暂时不可用。");
+        assertThat(bot.intents().get("other").lookup()).isNull();
+    }
+
+    @Test
+    void lookupMistakesAreNamed() {
+        assertThat(onlyError(VALID.replace("Booked {plate} on {day}.\"", "Booked {plate} in bay {lookup.bay}.\"")))
+                .contains("names unknown {lookup.bay}");
+        assertThat(onlyError(WITH_LOOKUPS.replace("      not_found:", "      oops:")))
+                .contains("unknown key 'oops'");
+        assertThat(onlyError(VALID.replace("    done:\n", "    done:\n      not_found: {en: \"none\"}\n")))
+                .contains("done has 'not_found' but no lookup");
+        assertThat(onlyError(WITH_LOOKUPS.replace("redis_hash: \"car:{plate}\"", "redis_hash: \"car:{plates}\"")))
+                .contains("names unknown {plates}");
+        assertThat(onlyError(WITH_LOOKUPS.replace("{lookup.state}\", zh", "{lookup.state}\", \"second\"], zh")
+                .replace("reply: {en: \"{plate}: ", "reply: {en: [\"{plate}: ")))
+                .contains("with a lookup it is one message");
+        assertThat(onlyError(WITH_LOOKUPS.replace("    lookup: {redis_hash: \"car:{plate}\"}\n",
+                        "    lookup: {redis_hash: \"car:{plate}\"}\n    flow: service\n")))
+                .contains("cannot both look something up and start a flow");
+        assertThat(read(WITH_LOOKUPS.replace("lookup: {redis_hash: \"car:{plate}\"}", "lookup: {hash: \"car:{plate}\"}")).errors())
+                .extracting(Problem::message)
+                .containsExactlyInAnyOrder("unknown key 'hash' in intent 'car_status' lookup (known: redis_hash)",
+                        "intent 'car_status' lookup needs redis_hash: the key of a Redis hash, with slots in braces (\"order:{order_number}\")");
     }
 }

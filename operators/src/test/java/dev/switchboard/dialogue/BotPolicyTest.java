@@ -56,8 +56,13 @@ class BotPolicyTest {
         assertThat(s.flow).isEqualTo("order_status");
 
         Decision done = say(support, s, "it's #48213", "other", "en");
+        // The reply shows the order's live data: the lookup step fills it from the hash the key names.
         assertThat(done.replies()).containsExactly(
-                "Got it: order **48213**. I've requested its latest status and will post the update in this chat.");
+                "Order **48213** is {lookup.status}. Expected: {lookup.eta} ({lookup.carrier}).");
+        assertThat(done.lookupIndex()).isZero();
+        assertThat(done.lookup()).isEqualTo(new LookupRequest("order:48213",
+                "I can't find order **48213**. Please check the number: it has at least 5 digits, like 10234 or #A-10234.",
+                "Got it: order **48213**. I've requested its latest status and will post the update in this chat."));
         assertThat(done.intent()).isEqualTo("order_status");
         assertThat(s.flow).isNull();
         assertThat(s.slots).containsEntry("order_number", "48213");
@@ -70,7 +75,7 @@ class BotPolicyTest {
                 .containsExactly("Refund request noted for order **51177**. A teammate will review it and confirm here.");
         // The order number stays in the session: the next flow needs no question.
         assertThat(say(support, s, "and where is it now?", "order_status", "en").replies()).singleElement()
-                .asString().startsWith("Got it: order **51177**");
+                .asString().startsWith("Order **51177** is {lookup.status}");
         // Goodbye resets: the next flow asks again.
         say(support, s, "bye", "goodbye", "en");
         assertThat(s.slots).isEmpty();
@@ -208,5 +213,34 @@ class BotPolicyTest {
         assertThat(say(trattoria, s, "bonjour", "greeting", "fr").language()).isEqualTo("zh");
         say(trattoria, s, "hello", "greeting", "en");
         assertThat(say(trattoria, s, "ok", "greeting", "fr").language()).isEqualTo("en");
+    }
+
+    @Test
+    void anIntentWithALookupKeepsItsFieldsForTheLookupStepAndFillsItsKeyFromTheMessage() {
+        // A second domain: a library whose "my loans" intent shows the card's loans from Redis.
+        String yaml = String.join("\n",
+                "bot: library",
+                "version: \"3\"",
+                "languages: [en]",
+                "intents:",
+                "  loans:",
+                "    examples: {en: [my loans, what have I borrowed, loans on my card, books I have out, due dates]}",
+                "    lookup: {redis_hash: \"card:{card}\"}",
+                "    reply: {en: \"Card {card}: {lookup.count} books, next due {lookup.next_due}. Thanks {user.name}!\"}",
+                "  other:",
+                "    examples: {en: [hello, what, opening hours, where are you, who are you]}",
+                "    reply: {en: \"Ask me about your loans.\"}",
+                "slots:",
+                "  card:",
+                "    type: pattern",
+                "    pattern: 'L\\d{6}'",
+                "");
+        BotPolicy library = new BotPolicy(BotDefinitionReader.read(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8), "library.yaml").orThrow());
+        Decision d = say(library, new DialogueState(), "loans on L123456 please", "loans", "en");
+        assertThat(d.replies()).containsExactly("Card L123456: {lookup.count} books, next due {lookup.next_due}. Thanks Ana!");
+        assertThat(d.lookup()).isEqualTo(new LookupRequest("card:L123456", LookupRequest.NOT_FOUND.get("en"),
+                LookupRequest.UNAVAILABLE.get("en")));
+        assertThat(d.lookupIndex()).isZero();
+        assertThat(say(library, new DialogueState(), "hello", "other", "en").lookup()).isNull();
     }
 }

@@ -19,11 +19,22 @@ public final class RedisClients {
         return Redisson.create(config(addressOrConfigFile));
     }
 
+    /**
+     * @param lazy connect on first use instead of now: a job whose Redis is down when it starts starts anyway
+     *     (and answers without Redis until it is back)
+     */
+    public static RedissonClient create(String addressOrConfigFile, boolean lazy) {
+        Config config = config(addressOrConfigFile);
+        config.setLazyInitialization(lazy);
+        return Redisson.create(config);
+    }
+
     static Config config(String addressOrConfigFile) {
         if (addressOrConfigFile.startsWith("redis://") || addressOrConfigFile.startsWith("rediss://")) {
             Config config = new Config();
             config.useSingleServer().setAddress(addressOrConfigFile).setConnectionMinimumIdleSize(1)
-                    .setConnectionPoolSize(8).setTimeout(2_000).setRetryAttempts(1);
+                    .setConnectionPoolSize(8).setTimeout(2_000).setRetryAttempts(1)
+                    .setConnectTimeout(2_000).setPingConnectionInterval(5_000);
             return config;
         }
         Path file = Path.of(addressOrConfigFile);
