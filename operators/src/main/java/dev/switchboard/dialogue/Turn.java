@@ -17,8 +17,18 @@ public class Turn {
     public String intent;
     /** Who wrote a user turn (the platform's user id), so one user's turns can be erased from a group. */
     public String userId;
+    /**
+     * The platform a user turn came from. Added with linked identities, where one session holds the turns of
+     * several platforms' accounts; null in turns written before (and then the session's platform is theirs).
+     */
+    public String platform;
 
     public Turn() {}
+
+    public Turn(String role, String text, long at, String intent, String userId, String platform) {
+        this(role, text, at, intent, userId);
+        this.platform = platform;
+    }
 
     public Turn(String role, String text, long at, String intent) {
         this(role, text, at, intent, null);

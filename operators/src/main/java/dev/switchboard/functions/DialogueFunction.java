@@ -166,7 +166,8 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         boolean notification = inbound.isNotification();
         if (!notification) {
             s.history.add(new Turn(Turn.USER, clip(masked(message.text(), sensitive), settings.maxTurnTextLength()),
-                    message.timestamp(), decision.intent(), message.sender() == null ? null : message.sender().id()));
+                    message.timestamp(), decision.intent(), message.sender() == null ? null : message.sender().id(),
+                    message.platform()));
         }
         for (int i = 0; i < decision.replies().size(); i++) {
             String text = decision.replies().get(i);

@@ -6,9 +6,10 @@ import java.io.Serializable;
 
 /**
  * The right to erasure for one user of one platform: a session that is only theirs (every user turn
- * is theirs, or the chat is theirs) is dropped whole; in shared (group) sessions their turns and the
- * bot's answers to them are removed, and the session's slots and flow with them (they may hold what
- * the user said).
+ * is theirs, or the chat is theirs) is dropped whole; in shared sessions (a group, or a linked person's session
+ * that the user's account shared with their other accounts) their turns and the bot's answers to them are
+ * removed, and the session's slots and flow with them (they may hold what the user said). A turn is theirs when it
+ * names their user id and their platform (a turn from before turns named a platform: the session's).
  */
 public final class Erasure implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -23,17 +24,15 @@ public final class Erasure implements Serializable {
 
     /** The session without the user, or null when the whole session goes. */
     public SessionRecord apply(SessionRecord record) {
-        if (!platform.equals(record.platform())) {
-            return record;
-        }
-        if (userId.equals(record.chatId())) {
+        boolean samePlatform = platform.equals(record.platform());
+        if (samePlatform && userId.equals(record.chatId())) {
             return null;
         }
         boolean theirs = false;
         boolean others = false;
         for (Turn t : record.state.history) {
             if (Turn.USER.equals(t.role)) {
-                if (userId.equals(t.userId)) {
+                if (isTheirs(t, samePlatform)) {
                     theirs = true;
                 } else {
                     others = true;
@@ -51,7 +50,7 @@ public final class Erasure implements Serializable {
         boolean answeringThem = false;
         for (Turn t : record.state.history) {
             if (Turn.USER.equals(t.role)) {
-                answeringThem = userId.equals(t.userId);
+                answeringThem = isTheirs(t, samePlatform);
             }
             if (!answeringThem) {
                 kept.add(t);
@@ -63,5 +62,9 @@ public final class Erasure implements Serializable {
         record.state.flowIntent = null;
         record.state.flowAttempts = 0;
         return record;
+    }
+
+    private boolean isTheirs(Turn t, boolean samePlatform) {
+        return userId.equals(t.userId) && (t.platform != null ? platform.equals(t.platform) : samePlatform);
     }
 }

@@ -60,6 +60,12 @@ public final class DemoTraffic implements Runnable {
 
     /** The simulated users talk to the shipped support bot (its scripts are order status, refunds, handoffs). */
     public static final String BOT_ID = "support";
+    /**
+     * Order numbers the simulated users ask about: from {@code FIRST_ORDER}, {@code ORDER_SPAN} of them. The demo's
+     * order system knows the first 5,000, so about one order in six is not found.
+     */
+    public static final int FIRST_ORDER = 10_000;
+    public static final int ORDER_SPAN = 6_000;
     /** With a second tenant, every fourth conversation is with the shipped restaurant bot. */
     public static final String SECOND_BOT_ID = "trattoria";
 
@@ -253,7 +259,7 @@ public final class DemoTraffic implements Runnable {
         boolean second = secondTenant && n % 4 == 3;
         List<List<String>> scripts = second ? SECOND_TENANT_SCRIPTS : SCRIPTS;
         return new Conversation(second ? SECOND_BOT_ID : BOT_ID, platform, userId, chatId, name,
-                scripts.get(random.nextInt(scripts.size())), Integer.toString(10_000 + random.nextInt(90_000)));
+                scripts.get(random.nextInt(scripts.size())), Integer.toString(FIRST_ORDER + random.nextInt(ORDER_SPAN)));
     }
 
     private static final class Conversation {

@@ -16,11 +16,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code switchboard send <platform> --bootstrap-servers H:P}: writes one raw payload from stdin to
  * {@code chat.in.<platform>} the way an ingress does (with {@code bot-id} and {@code received-at}), so
- * a user can try their own payloads against the demo without a Kafka client of their own.
+ * a user can try their own payloads against the demo without a Kafka client of their own; {@code send notify}
+ * writes a notification to {@code chat.notify}.
  */
 final class Send {
-    static final String USAGE = "usage: switchboard send <platform> --bootstrap-servers HOST:PORT"
+    static final String USAGE = "usage: switchboard send <platform>|notify --bootstrap-servers HOST:PORT"
             + " [--bot-id ID] [--key CONVERSATION] [--topic-prefix chat.] < payload";
+    /** The pseudo-platform of {@code chat.notify}. */
+    static final String NOTIFY = "notify";
 
     private Send() {}
 
@@ -50,7 +53,8 @@ final class Send {
         if (payload.length == 0) {
             throw new IllegalArgumentException("no payload on stdin");
         }
-        String topic = new Topics(prefix).inbound(platform);
+        // "notify": a notification for chat.notify (JSON {"id", "botId", "to", "text", "priority"}), as a company's systems write it.
+        String topic = platform.equals(NOTIFY) ? new Topics(prefix).notifications() : new Topics(prefix).inbound(platform);
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic,
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8), payload);
         if (botId != null) {

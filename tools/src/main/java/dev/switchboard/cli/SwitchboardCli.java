@@ -52,6 +52,7 @@ public final class SwitchboardCli {
             Map.entry("check", CheckCommand.USAGE),
             Map.entry("chat", ChatCommand.USAGE),
             Map.entry("publish", PublishCommand.USAGE),
+            Map.entry("erase-user", EraseUserCommand.USAGE),
             Map.entry("normalize", "usage: switchboard normalize <platform> [--bot-id ID] [--bots-file FILE] < payload"),
             Map.entry("format", "usage: switchboard format <platform> < reply.json   (reply: {chatId, text, replyToMessageId, threadId})"),
             Map.entry("classify", "usage: switchboard classify [--bot FILE | --model FILE] < utterances (one per line)"),
@@ -127,6 +128,8 @@ public final class SwitchboardCli {
                 return kafka(rest);
             case "tail":
                 return tail(rest);
+            case "erase-user":
+                return EraseUserCommand.run(rest, out, err);
             default:
                 err.println("switchboard: unknown command '" + args[0] + "'");
                 usage(err);
@@ -400,6 +403,7 @@ public final class SwitchboardCli {
         s.println("  normalize <platform>           raw payload on stdin -> unified message(s) as JSON");
         s.println("  format <platform>              reply JSON {chatId, text, replyToMessageId, threadId} on stdin -> request body");
         s.println("  savepoint inspect|show|erase-user ...  the dialogue state of a savepoint (see README, Savepoint tools)");
+        s.println("  erase-user --redis URL --bot ID --platform P --user ID   a user's links and routes in Redis (with savepoint erase-user)");
         s.println("  kafka [--topic-prefix chat.]   a real single-node KRaft broker with the topics, until Ctrl-C");
         s.println("  tail --bootstrap-servers H:P   print replies, dead letters and handoffs as JSON lines");
         s.println("  classify [--bot FILE]          utterances on stdin, one per line -> the bot's intent and probability as JSON lines");

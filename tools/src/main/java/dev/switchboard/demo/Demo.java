@@ -9,6 +9,12 @@ import dev.switchboard.model.Topics;
 import dev.switchboard.testkit.DemoTraffic;
 import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.testkit.KafkaClients;
+import dev.switchboard.testkit.RedisProcess;
+import dev.switchboard.redis.Identities;
+import dev.switchboard.redis.RedisClients;
+import org.redisson.api.RBatch;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -35,9 +41,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
 
 /**
- * {@code switchboard demo}: a real KRaft broker and a Flink mini-cluster with its web UI in this JVM,
- * the job running on them, simulated users writing to {@code chat.in.*}, and a live line of what comes
- * out. Stops cleanly on Ctrl-C (or after {@code --duration}).
+ * {@code switchboard demo}: a real KRaft broker and a Flink mini-cluster with its web UI in this JVM, a real
+ * redis-server (Debian's, else the one shipped in a Maven Central jar) holding a few thousand orders, the job
+ * running on them, simulated users writing to {@code chat.in.*}, one person linked across Telegram and Slack
+ * with a notification reaching them, and a live line of what comes out. Stops cleanly on Ctrl-C (or after {@code --duration}).
  */
 public final class Demo {
 
@@ -94,8 +101,10 @@ public final class Demo {
     public void run() throws Exception {
         Topics topics = Topics.withDefaultPrefix();
         Path checkpoints = Files.createTempDirectory("switchboard-demo-checkpoints");
-        out.println("starting a Kafka broker (KRaft) ...");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        out.println("starting a Kafka broker (KRaft) and Redis ...");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             RedisProcess redis = RedisProcess.start(checkpoints.resolve("redis"))) {
+            int orders = fillOrders(redis.address());
             kafka.createTopics(topics.all(Platforms.SUPPORTED), 2);
 
             // Two tenants: the shipped support and restaurant bots, the restaurant's phone numbers sealed with a
@@ -115,7 +124,8 @@ public final class Demo {
                     "--checkpoint-dir", checkpoints.toUri().toString(),
                     "--parallelism", Integer.toString(options.parallelism()),
                     "--partition-discovery-interval", "10s",
-                    "--group-id", "switchboard-demo"));
+                    "--group-id", "switchboard-demo",
+                    "--redis", redis.address()));
             Configuration conf = SwitchboardJob.jobConfiguration(config);
             conf.set(RestOptions.PORT, options.webPort());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
@@ -125,6 +135,8 @@ public final class Demo {
             out.println("Kafka broker:   " + kafka.bootstrapServers() + "   (send your own payloads to "
                     + topics.inbound("<platform>") + ", platforms: " + String.join(", ", Platforms.SUPPORTED) + ")");
             out.println("Flink web UI:   http://localhost:" + options.webPort() + "   (job " + job.getJobID() + ")");
+            out.println("Redis:          " + redis.address() + "   (" + redis.binary() + "; " + orders + " orders as hashes "
+                    + ORDER_PREFIX + "<number>, linked identities and routes under " + Identities.DEFAULT_PREFIX + "{<bot>}:...)");
             out.println("replies on " + topics.outbound("<platform>") + ", dead letters on " + topics.deadLetters()
                     + ", handoffs on " + topics.handoff() + "; Ctrl-C stops");
             out.println();
@@ -133,6 +145,11 @@ public final class Demo {
             Thread producer = new Thread(traffic, "demo-traffic");
             producer.setDaemon(true);
             producer.start();
+
+            // One person on two platforms: linked, one conversation, a notification where they are.
+            Thread showcase = new Thread(new DemoShowcase(kafka.bootstrapServers(), topics, out), "demo-linked-person");
+            showcase.setDaemon(true);
+            showcase.start();
 
             Thread hook = new Thread(stopped::countDown, "demo-stop");
             Runtime.getRuntime().addShutdownHook(hook);
@@ -159,6 +176,32 @@ public final class Demo {
             }
         }
         out.println("stopped.");
+    }
+
+    /** The order system's data the support bot's order-status flow reads: orders 10000 to 14999. */
+    static final String ORDER_PREFIX = "order:";
+    static final int FIRST_ORDER = DemoTraffic.FIRST_ORDER;
+    static final int ORDERS = 5_000;
+
+    private static int fillOrders(String address) {
+        String[] states = {"being packed", "shipped", "in transit", "out for delivery", "delivered"};
+        String[] carriers = {"DHL", "UPS", "FedEx", "SF Express", "Royal Mail"};
+        RedissonClient client = RedisClients.create(address);
+        try {
+            RBatch batch = client.createBatch();
+            java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+            for (int i = 0; i < ORDERS; i++) {
+                int n = FIRST_ORDER + i;
+                batch.<String, String>getMap(ORDER_PREFIX + n, StringCodec.INSTANCE).putAllAsync(Map.of(
+                        "status", states[n % states.length],
+                        "eta", today.plusDays(n % 5).toString(),
+                        "carrier", carriers[(n / 5) % carriers.length]));
+            }
+            batch.execute();
+        } finally {
+            client.shutdown();
+        }
+        return ORDERS;
     }
 
     private void monitor(String bootstrap, Topics topics, DemoTraffic traffic) {
