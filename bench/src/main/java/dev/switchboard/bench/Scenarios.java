@@ -53,7 +53,8 @@ final class Scenarios {
     private final String managedMemory;
     /** Job options added to every Switchboard scenario. */
     private final List<String> jobArgs;
-    private int run;
+    /** Scenarios of one JVM each get topics of their own, whichever instance runs them. */
+    private static int run;
 
     Scenarios(EmbeddedKafka kafka, String managedMemory, List<String> jobArgs) {
         this.kafka = kafka;

@@ -1,7 +1,9 @@
 package dev.switchboard.functions;
 
 import dev.switchboard.dialogue.DialogueState;
+import dev.switchboard.dialogue.LookupRequest;
 import dev.switchboard.dialogue.Turn;
+import dev.switchboard.model.Control;
 import dev.switchboard.model.Attachment;
 import dev.switchboard.model.ChatType;
 import dev.switchboard.model.InboundMessage;
@@ -42,10 +44,11 @@ class SerializationTest {
                 List.of(new Mention("9002", "shop_bot")),
                 List.of(new Attachment(MessageKind.IMAGE, "file-1", "https://example.com/f", "image/png", "a.png", 2048L)),
                 1_732_181_122_000L, "update-17");
-        InboundMessage inbound = new InboundMessage(message, "acme:telegram:-100123:7", "acct", "token", 1_732_181_122_500L);
+        InboundMessage inbound = new InboundMessage(message, "acme:telegram:-100123:7", "acct", "token", 1_732_181_122_500L,
+                new Control(Control.LINK_CODE, "123456", false));
         Understanding understanding = new Understanding("order_status", 0.93, true, "en", "model");
         DialogueState state = new DialogueState();
-        state.history.add(new Turn(Turn.USER, "where is my order?", 1_000L, "order_status", "9001"));
+        state.history.add(new Turn(Turn.USER, "where is my order?", 1_000L, "order_status", "9001", "telegram"));
         state.history.add(new Turn(Turn.BOT, "What's your order number?", 1_001L, "order_status"));
         state.flow = "order_number";
         state.flowIntent = "order_status";
@@ -70,7 +73,10 @@ class SerializationTest {
                 Arguments.of(Understanding.class, understanding),
                 Arguments.of(UnderstoodMessage.class, new UnderstoodMessage(inbound, understanding)),
                 Arguments.of(BotReply.class, new BotReply("dingtalk", "acme", "acme:dingtalk:cid1", "cid1", null, "m1",
-                        "robot", "m1", 5L, 0, "**Hello**", "greeting", "zh", false, null, "staff-1", "2026-11-29.1")),
+                        "robot", "m1", 5L, 0, "**Hello**", "greeting", "zh", false, null, "staff-1", "2026-11-29.1",
+                        new LookupRequest("order:48213", "not found", "unavailable"))),
+                Arguments.of(Control.class, inbound.control()),
+                Arguments.of(LookupRequest.class, new LookupRequest("card:L1", "none", "later")),
                 Arguments.of(HandoffRequest.class, new HandoffRequest("acme:telegram:-100123:7", "acme", "telegram",
                         "-100123", "7", "9001", "Ana", "asked for a human", "human_handoff", true, "en", "42", 2_000L,
                         3_800_000L, state.history)),

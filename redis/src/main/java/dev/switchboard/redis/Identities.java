@@ -1,5 +1,6 @@
 package dev.switchboard.redis;
 
+import org.redisson.api.RBatch;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -142,6 +143,23 @@ public final class Identities {
             "end",
             "return 1");
 
+    /** A direct message: the account's identity read and its route (and its person's) written, in one round trip. */
+    private static final String SEEN = String.join("\n",
+            "local id = redis.call('HMGET', KEYS[1], 'person', 'session')",
+            "local person, session = id[1], id[2]",
+            "local s = session or ARGV[7]",
+            "local function put(key)",
+            "  local at = tonumber(redis.call('HGET', key, 'at') or '-1')",
+            "  if tonumber(ARGV[1]) >= at then",
+            "    redis.call('HSET', key, 'at', ARGV[1], 'platform', ARGV[2], 'userId', ARGV[3], 'chatId', ARGV[4],",
+            "      'threadId', ARGV[5], 'accountId', ARGV[6], 'session', s)",
+            "    redis.call('EXPIRE', key, ARGV[8])",
+            "  end",
+            "end",
+            "put(KEYS[2])",
+            "if person then put(ARGV[9] .. 'route:person:' .. person) end",
+            "return {person or '', session or ''}");
+
     private static final String ERASE = String.join("\n",
             "local base = ARGV[2]",
             "local person = redis.call('HGET', KEYS[1], 'person')",
@@ -204,12 +222,14 @@ public final class Identities {
     }
 
     private final RedissonClient redis;
+    private final Scripts scripts;
     private final String prefix;
     private final Duration codeTtl;
     private final SecureRandom random = new SecureRandom();
 
     public Identities(RedissonClient redis, String prefix, Duration codeTtl) {
         this.redis = redis;
+        this.scripts = new Scripts(redis);
         this.prefix = prefix;
         this.codeTtl = codeTtl;
     }
@@ -278,9 +298,7 @@ public final class Identities {
     }
 
     private CompletionStage<Outcome> script(String lua, List<Object> keys, Object... args) {
-        return redis.getScript(StringCodec.INSTANCE)
-                .<String>evalAsync(keys.get(0).toString(), RScript.Mode.READ_WRITE, lua, RScript.ReturnType.VALUE, keys, args)
-                .thenApply(Outcome::parse);
+        return scripts.<String>eval(keys.get(0).toString(), lua, RScript.ReturnType.VALUE, keys, args).thenApply(Outcome::parse);
     }
 
     /** The account's identity (never null; {@link Identity#NONE} when Redis knows nothing of it). */
@@ -288,6 +306,45 @@ public final class Identities {
         return redis.<String, String>getMap(base(bot) + "identity:" + account(platform, userId), StringCodec.INSTANCE)
                 .readAllMapAsync()
                 .thenApply(h -> h == null || h.isEmpty() ? Identity.NONE : new Identity(h.get("person"), h.get("session")));
+    }
+
+    /**
+     * A direct message from an account: returns its identity and records its route (with the session it resolves to:
+     * the identity's, else {@code route.session()}), and its person's when linked, in one script.
+     */
+    public CompletionStage<Identity> seen(String bot, Route route) {
+        List<Object> keys = seenKeys(bot, route);
+        return scripts.<List<Object>>eval(keys.get(0).toString(), SEEN, RScript.ReturnType.LIST, keys, seenArgs(bot, route))
+                .thenApply(Identities::identityOf);
+    }
+
+    /**
+     * The same as {@link #seen}, as one command of {@code batch} (by the script's SHA1; a server that does not know
+     * the script fails it with {@code NOSCRIPT}, and the caller asks {@link #seen} then).
+     */
+    CompletionStage<Identity> seenIn(RBatch batch, String bot, Route route) {
+        List<Object> keys = seenKeys(bot, route);
+        return batch.getScript(StringCodec.INSTANCE).<List<Object>>evalShaAsync(keys.get(0).toString(), RScript.Mode.READ_WRITE,
+                        scripts.sha(SEEN), RScript.ReturnType.LIST, keys, seenArgs(bot, route))
+                .thenApply(Identities::identityOf);
+    }
+
+    private List<Object> seenKeys(String bot, Route route) {
+        String b = base(bot);
+        String account = account(route.platform(), route.userId());
+        return List.of(b + "identity:" + account, b + "route:" + account);
+    }
+
+    private Object[] seenArgs(String bot, Route route) {
+        return new Object[] {Long.toString(route.at()), route.platform(), route.userId(), route.chatId(),
+                nullToEmpty(route.threadId()), nullToEmpty(route.accountId()), nullToEmpty(route.session()),
+                Long.toString(ROUTE_TTL.toSeconds()), base(bot)};
+    }
+
+    private static Identity identityOf(List<Object> reply) {
+        String person = emptyToNull(String.valueOf(reply.get(0)));
+        String session = emptyToNull(String.valueOf(reply.get(1)));
+        return person == null && session == null ? Identity.NONE : new Identity(person, session);
     }
 
     /** A person's accounts, as {@code platform:userId}. */
@@ -306,8 +363,7 @@ public final class Identities {
         if (person != null) {
             keys.add(b + "route:person:" + person);
         }
-        return redis.getScript(StringCodec.INSTANCE).<Long>evalAsync(keys.get(0).toString(), RScript.Mode.READ_WRITE, ROUTE,
-                        RScript.ReturnType.LONG, keys, Long.toString(route.at()), route.platform(), route.userId(),
+        return scripts.<Long>eval(keys.get(0).toString(), ROUTE, RScript.ReturnType.LONG, keys, Long.toString(route.at()), route.platform(), route.userId(),
                         route.chatId(), nullToEmpty(route.threadId()), nullToEmpty(route.accountId()),
                         nullToEmpty(route.session()), Long.toString(ROUTE_TTL.toSeconds()))
                 .thenApply(n -> null);
@@ -334,8 +390,7 @@ public final class Identities {
         String me = account(platform, userId);
         String b = base(bot);
         List<Object> keys = List.of(b + "identity:" + me, b + "route:" + me, b + "link-failures:" + me);
-        return redis.getScript(StringCodec.INSTANCE).<Long>evalAsync(keys.get(0).toString(), RScript.Mode.READ_WRITE, ERASE,
-                RScript.ReturnType.LONG, keys, me, b, changesChannel(), bot);
+        return scripts.<Long>eval(keys.get(0).toString(), ERASE, RScript.ReturnType.LONG, keys, me, b, changesChannel(), bot);
     }
 
     private static String nullToEmpty(String s) {

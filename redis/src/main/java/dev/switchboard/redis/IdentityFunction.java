@@ -112,14 +112,20 @@ public class IdentityFunction extends RichAsyncFunction<InboundMessage, InboundM
         String platform = m.platform();
         String userId = m.sender().id();
         lookups.inc();
-        return redis.identity(bot, platform, userId).thenCompose(identity -> {
+        if (command.isPresent()) {
+            return redis.identity(bot, platform, userId).thenCompose(identity ->
+                    command(in, command.get(), identity.session() != null ? identity.session() : in.sessionKey()));
+        }
+        return redis.seen(bot, route(in, in.sessionKey()), routeWriteFailures::inc).thenApply(identity -> {
             String session = identity.session() != null ? identity.session() : in.sessionKey();
-            if (command.isPresent()) {
-                return command(in, command.get(), session);
-            }
-            recordRoute(in, identity.person(), session);
-            return CompletableFuture.completedFuture(session.equals(in.sessionKey()) ? in : in.inSession(session, null));
+            return session.equals(in.sessionKey()) ? in : in.inSession(session, null);
         });
+    }
+
+    private static Identities.Route route(InboundMessage in, String session) {
+        UnifiedMessage m = in.message();
+        return new Identities.Route(m.platform(), m.sender().id(), m.chatId(), m.threadId(), in.accountId(), session,
+                in.receivedAt());
     }
 
     private static boolean isDirect(UnifiedMessage m) {
@@ -152,10 +158,7 @@ public class IdentityFunction extends RichAsyncFunction<InboundMessage, InboundM
 
     /** Where the account was seen: written in the background, never waited for (an old write never wins). */
     private void recordRoute(InboundMessage in, String person, String session) {
-        UnifiedMessage m = in.message();
-        Identities.Route route = new Identities.Route(m.platform(), m.sender().id(), m.chatId(), m.threadId(),
-                in.accountId(), session, in.receivedAt());
-        redis.identities().recordRoute(m.botId(), person, route).whenComplete((ok, error) -> {
+        redis.identities().recordRoute(in.message().botId(), person, route(in, session)).whenComplete((ok, error) -> {
             if (error != null) {
                 routeWriteFailures.inc();
             }

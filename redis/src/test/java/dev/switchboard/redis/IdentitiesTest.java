@@ -163,6 +163,26 @@ class IdentitiesTest {
     }
 
     @Test
+    void aDirectMessageReadsItsIdentityAndWritesItsRoutesInOneScriptThatSurvivesAScriptFlush() throws Exception {
+        Identities ids = new Identities(client, "t7:", Identities.DEFAULT_CODE_TTL);
+        assertThat(get(ids.seen("support", new Identities.Route("telegram", "5", "5", null, null, "support:telegram:5", 1_000))))
+                .isEqualTo(Identities.Identity.NONE);
+        assertThat(get(ids.route("support", "telegram", "5")).session()).isEqualTo("support:telegram:5");
+
+        String code = code(ids, "telegram", "5", "support:telegram:5");
+        String person = get(ids.redeem("support", "slack", "U5", code, msg())).person();
+        // The server forgets its scripts (a restart, a fail-over): the next call sends the text again.
+        client.getScript().scriptFlush();
+        Identities.Identity slack = get(ids.seen("support",
+                new Identities.Route("slack", "U5", "D5", null, "T1", "support:slack:D5", 2_000)));
+        assertThat(slack).isEqualTo(new Identities.Identity(person, "support:telegram:5"));
+        // Both routes name the person's session, and the person's route is the newest account's.
+        assertThat(get(ids.route("support", "slack", "U5")).session()).isEqualTo("support:telegram:5");
+        assertThat(get(ids.personRoute("support", person)))
+                .isEqualTo(new Identities.Route("slack", "U5", "D5", null, "T1", "support:telegram:5", 2_000));
+    }
+
+    @Test
     void aBadAddressIsNamed() {
         assertThatThrownBy(() -> RedisClients.config("localhost:6379"))
                 .hasMessageContaining("--redis must be redis://host:port");
