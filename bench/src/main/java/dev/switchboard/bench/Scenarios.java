@@ -56,10 +56,18 @@ final class Scenarios {
     /** Scenarios of one JVM each get topics of their own, whichever instance runs them. */
     private static int run;
 
+    /** Conversations picked with probability ∝ 1/(i+1) (a few very active ones, a long tail), or uniformly. */
+    private final boolean skewed;
+
     Scenarios(EmbeddedKafka kafka, String managedMemory, List<String> jobArgs) {
+        this(kafka, managedMemory, jobArgs, true);
+    }
+
+    Scenarios(EmbeddedKafka kafka, String managedMemory, List<String> jobArgs, boolean skewed) {
         this.kafka = kafka;
         this.managedMemory = managedMemory;
         this.jobArgs = List.copyOf(jobArgs);
+        this.skewed = skewed;
     }
 
     /** The same records through a Flink job that only keys and forwards them. */
@@ -253,9 +261,9 @@ final class Scenarios {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.ACKS_CONFIG, "1"));
     }
 
-    /** The benchmark's traffic: skewed, 1 % malformed, 2 % redelivered. */
+    /** The benchmark's traffic: skewed (unless told otherwise), 1 % malformed, 2 % redelivered. */
     private DemoTraffic traffic(Topics topics, int conversations, long seed) {
-        return new DemoTraffic(kafka.bootstrapServers(), topics, 1_000, conversations, true, 0.01, 0.02, seed);
+        return new DemoTraffic(kafka.bootstrapServers(), topics, 1_000, conversations, skewed, 0.01, 0.02, seed);
     }
 
     /** Writes the actions as fast as possible ({@code schedule} null) or each at its scheduled time. */

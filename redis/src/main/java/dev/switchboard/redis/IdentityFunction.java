@@ -10,12 +10,10 @@ import dev.switchboard.model.Platforms;
 import dev.switchboard.model.SessionKeys;
 import dev.switchboard.model.Sender;
 import dev.switchboard.model.UnifiedMessage;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
-import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -37,13 +35,11 @@ import java.util.concurrent.TimeUnit;
  * and a notification is dead-lettered ({@code no-route}) to be sent again later; the job never waits for Redis
  * longer than that.
  */
-public class IdentityFunction extends RichAsyncFunction<InboundMessage, InboundMessage> {
+public class IdentityFunction extends RedisAsyncFunction<InboundMessage, InboundMessage> {
     private static final long serialVersionUID = 1L;
     /** WhatsApp: free-form messages only within 24 hours of the person's last message. */
     static final Duration WHATSAPP_WINDOW = Duration.ofHours(24);
 
-    private final RedisSettings settings;
-    private transient RedisService redis;
     private transient Counter lookups;
     private transient Counter unavailable;
     private transient Counter routeWriteFailures;
@@ -51,13 +47,11 @@ public class IdentityFunction extends RichAsyncFunction<InboundMessage, InboundM
     private transient Counter noRoute;
 
     public IdentityFunction(RedisSettings settings) {
-        this.settings = settings;
+        super(settings);
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        redis = RedisService.acquire(settings);
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("switchboard");
+    protected void registerMetrics(MetricGroup group) {
         lookups = group.counter("identityLookups");
         unavailable = group.counter("redisUnavailable");
         routeWriteFailures = group.counter("routeWriteFailures");
@@ -69,15 +63,6 @@ public class IdentityFunction extends RichAsyncFunction<InboundMessage, InboundM
             long total = h + service.cacheMisses();
             return total == 0 ? 0.0 : (double) h / total;
         });
-    }
-
-    @Override
-    public void close() throws Exception {
-        if (redis != null) {
-            redis.release();
-            redis = null;
-        }
-        super.close();
     }
 
     @Override

@@ -2,11 +2,9 @@ package dev.switchboard.redis;
 
 import dev.switchboard.functions.BotReply;
 import dev.switchboard.model.MarkupText;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
-import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.redisson.client.codec.StringCodec;
 
 import java.util.List;
@@ -24,36 +22,23 @@ import java.util.regex.Pattern;
  *
  * <p>Run by {@code AsyncDataStream.orderedWait}: the replies of one session keep their order.
  */
-public class LookupFunction extends RichAsyncFunction<BotReply, BotReply> {
+public class LookupFunction extends RedisAsyncFunction<BotReply, BotReply> {
     private static final long serialVersionUID = 1L;
     private static final Pattern FIELD = Pattern.compile("(\\s?)\\{lookup\\.([A-Za-z0-9_.-]+)}");
 
-    private final RedisSettings settings;
-    private transient RedisService redis;
     private transient Counter found;
     private transient Counter notFound;
     private transient Counter unavailable;
 
     public LookupFunction(RedisSettings settings) {
-        this.settings = settings;
+        super(settings);
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        redis = RedisService.acquire(settings);
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("switchboard");
+    protected void registerMetrics(MetricGroup group) {
         found = group.counter("lookupsFound");
         notFound = group.counter("lookupsNotFound");
         unavailable = group.counter("lookupsUnavailable");
-    }
-
-    @Override
-    public void close() throws Exception {
-        if (redis != null) {
-            redis.release();
-            redis = null;
-        }
-        super.close();
     }
 
     @Override
@@ -90,7 +75,7 @@ public class LookupFunction extends RichAsyncFunction<BotReply, BotReply> {
     }
 
     /** The template with each {@code {lookup.<field>}} replaced by the field's value (escaped), or nothing. */
-    static String fill(String template, Map<String, String> fields) {
+    public static String fill(String template, Map<String, String> fields) {
         Matcher m = FIELD.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {

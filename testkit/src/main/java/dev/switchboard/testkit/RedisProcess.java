@@ -51,6 +51,24 @@ public final class RedisProcess implements AutoCloseable {
         return redis;
     }
 
+    /**
+     * CPU time the server process has used so far, in milliseconds (user + system, from {@code /proc}); -1 where
+     * that cannot be read.
+     */
+    public long cpuMillis() {
+        if (process == null) {
+            return -1;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return ticks * 10; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The binary this server runs. */
     public String binary() {
         return binary;

@@ -12,8 +12,12 @@ import dev.switchboard.model.Json;
 import dev.switchboard.model.MessageKind;
 import dev.switchboard.model.Sender;
 import dev.switchboard.model.UnifiedMessage;
+import dev.switchboard.redis.LookupFunction;
+import dev.switchboard.redis.RedisClients;
 import dev.switchboard.understand.BotClassifier;
 import dev.switchboard.understand.Understanding;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -37,10 +41,10 @@ import java.util.TreeMap;
  */
 final class ChatCommand {
     static final String USAGE = "usage: switchboard chat --bot FILE [--platform P] [--user ID] [--name NAME] [--json]"
-            + " [--now 2026-12-02T09:00:00Z]\n"
+            + " [--now 2026-12-02T09:00:00Z] [--redis redis://H:P|FILE]\n"
             + "  one message per line on stdin (text, or {\"text\", \"user\", \"platform\", \"name\"}); one JSON line per"
             + " message on stdout:\n"
-            + "  {input, intent, confidence, language, replies, flow, slots, handoff, urgent}";
+            + "  {input, intent, confidence, language, replies, flow, slots, handoff, urgent[, lookup]}";
 
     private ChatCommand() {}
 
@@ -51,6 +55,7 @@ final class ChatCommand {
         String name = null;
         boolean json = !terminal;
         Long fixedNow = null;
+        String redisAddress = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("--json")) {
@@ -67,6 +72,7 @@ final class ChatCommand {
                 case "--platform" -> platform = v;
                 case "--user" -> user = v;
                 case "--name" -> name = v;
+                case "--redis" -> redisAddress = v;
                 case "--now" -> {
                     try {
                         fixedNow = Instant.parse(v).toEpochMilli();
@@ -99,6 +105,18 @@ final class ChatCommand {
         if (!json) {
             err.println("Talking to bot '" + bot.id() + "' version " + bot.version() + " (" + String.join(", ", bot.languages())
                     + "). One message per line; Ctrl-D ends.");
+        }
+        RedissonClient redis = null;
+        if (redisAddress != null) {
+            try {
+                redis = RedisClients.create(redisAddress);
+            } catch (IllegalArgumentException e) {
+                err.println("switchboard chat: " + e.getMessage());
+                return SwitchboardCli.USAGE;
+            } catch (RuntimeException e) {
+                err.println("switchboard chat: cannot reach Redis at " + redisAddress + ": " + e.getMessage());
+                return SwitchboardCli.BAD_INPUT;
+            }
         }
         try (BotClassifier model = BotClassifier.trained(bot);
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -135,10 +153,16 @@ final class ChatCommand {
                         List.of(), List.of(), now, Integer.toString(number));
                 Understanding understanding = model.classify(text);
                 Decision decision = policy.decide(state, message, understanding, now);
+                List<String> replies = new java.util.ArrayList<>(decision.replies());
+                String lookupOutcome = decision.lookup() == null ? null : lookUp(redis, decision, replies);
                 if (json) {
-                    out.println(Json.MAPPER.writeValueAsString(line(text, understanding, decision, state, bot)));
+                    ObjectNode lineJson = line(text, understanding, decision, state, bot, replies);
+                    if (lookupOutcome != null) {
+                        lineJson.putObject("lookup").put("key", decision.lookup().key()).put("outcome", lookupOutcome);
+                    }
+                    out.println(Json.MAPPER.writeValueAsString(lineJson));
                 } else {
-                    for (String reply : decision.replies()) {
+                    for (String reply : replies) {
                         out.println("  " + bot.id() + " › " + reply.replace("\n", "\n    "));
                     }
                     out.printf(java.util.Locale.ROOT, "    [%s %.2f%s%s%s]%n", decision.intent(), understanding.confidence(),
@@ -147,18 +171,47 @@ final class ChatCommand {
                 }
                 out.flush();
             }
+        } finally {
+            if (redis != null) {
+                redis.shutdown();
+            }
         }
         return SwitchboardCli.OK;
     }
 
+    /**
+     * The reply that shows live data, as the job would give it: filled from the hash in Redis, or its not_found or
+     * unavailable words (always unavailable without {@code --redis}). Returns the outcome.
+     */
+    private static String lookUp(RedissonClient redis, Decision decision, List<String> replies) {
+        int i = decision.lookupIndex();
+        if (redis == null) {
+            replies.set(i, decision.lookup().unavailable());
+            return "unavailable (no --redis)";
+        }
+        try {
+            Map<String, String> fields = redis.<String, String>getMap(decision.lookup().key(), StringCodec.INSTANCE)
+                    .readAllMapAsync().toCompletableFuture().get(2, java.util.concurrent.TimeUnit.SECONDS);
+            if (fields.isEmpty()) {
+                replies.set(i, decision.lookup().notFound());
+                return "not_found";
+            }
+            replies.set(i, LookupFunction.fill(replies.get(i), fields));
+            return "found";
+        } catch (Exception e) {
+            replies.set(i, decision.lookup().unavailable());
+            return "unavailable";
+        }
+    }
+
     private static ObjectNode line(String input, Understanding understanding, Decision decision, DialogueState state,
-            BotDefinition bot) {
+            BotDefinition bot, List<String> replies) {
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("input", input);
         json.put("intent", decision.intent());
         json.put("confidence", Math.round(understanding.confidence() * 10_000) / 10_000.0);
         json.put("language", decision.language());
-        decision.replies().forEach(json.putArray("replies")::add);
+        replies.forEach(json.putArray("replies")::add);
         if (state.flow == null) {
             json.putNull("flow");
         } else {

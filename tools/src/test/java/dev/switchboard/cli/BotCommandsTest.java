@@ -88,6 +88,10 @@ class BotCommandsTest {
         JsonNode done = lines.get(1);
         assertThat(done.get("flow").isNull()).isTrue();
         assertThat(done.get("slots").get("order_number").asText()).isEqualTo("48213");
+        // The order's status is live data: without --redis, what the job without Redis says.
+        assertThat(done.get("lookup").get("key").asText()).isEqualTo("order:48213");
+        assertThat(done.get("lookup").get("outcome").asText()).isEqualTo("unavailable (no --redis)");
+        assertThat(done.get("replies").get(0).asText()).startsWith("Got it: order **48213**.");
         // Another user is another session: li's refund asks for the number, then completes with li's own.
         JsonNode urgent = lines.get(2);
         assertThat(urgent.get("language").asText()).isEqualTo("zh");
@@ -97,8 +101,24 @@ class BotCommandsTest {
         assertThat(lines.get(4).get("input").asText()).isEqualTo("not json {");
         assertThat(r.err()).contains("stdin:7: not a message");
         for (JsonNode line : lines) {
-            assertThat(line.fieldNames()).toIterable().containsExactly("input", "intent", "confidence", "language",
+            assertThat(line.fieldNames()).toIterable().startsWith("input", "intent", "confidence", "language",
                     "replies", "flow", "slots", "handoff", "urgent");
+        }
+    }
+
+    @Test
+    void chatWithRedisShowsTheOrderFromItsHash(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        try (dev.switchboard.testkit.RedisProcess redis = dev.switchboard.testkit.RedisProcess.start(tmp)) {
+            org.redisson.api.RedissonClient client = dev.switchboard.redis.RedisClients.create(redis.address());
+            client.getMap("order:48213", org.redisson.client.codec.StringCodec.INSTANCE)
+                    .putAll(java.util.Map.of("status", "shipped", "eta", "Friday", "carrier", "DHL"));
+            client.shutdown();
+            List<JsonNode> lines = run("where is my order 48213\nwhere is my order 99999\n", "chat", "--bot", SUPPORT,
+                    "--redis", redis.address()).lines();
+            assertThat(lines.get(0).get("replies").get(0).asText()).isEqualTo("Order **48213** is shipped. Expected: Friday (DHL).");
+            assertThat(lines.get(0).get("lookup").get("outcome").asText()).isEqualTo("found");
+            assertThat(lines.get(1).get("replies").get(0).asText()).startsWith("I can't find order **99999**.");
+            assertThat(lines.get(1).get("lookup").get("outcome").asText()).isEqualTo("not_found");
         }
     }
 
