@@ -183,6 +183,23 @@ class IdentitiesTest {
     }
 
     @Test
+    void aRedissonYamlFileConfiguresTheClient() throws Exception {
+        // How a deployment gives Sentinel, Cluster, TLS or a password: Redisson's own configuration file.
+        Path yaml = java.nio.file.Files.writeString(dir.resolve("redisson.yaml"),
+                "singleServerConfig:\n  address: \"" + server.address() + "\"\n  database: 3\n");
+        RedissonClient fromFile = RedisClients.create(yaml.toString(), true);
+        try {
+            fromFile.getBucket("from-file", StringCodec.INSTANCE).set("yes");
+            assertThat(client.getBucket("from-file", StringCodec.INSTANCE).get()).isNull(); // another database
+            assertThat(fromFile.getBucket("from-file", StringCodec.INSTANCE).get()).isEqualTo("yes");
+        } finally {
+            fromFile.shutdown();
+        }
+        assertThatThrownBy(() -> RedisClients.config(dir.resolve("missing.yaml").toString()))
+                .hasMessageContaining("is neither");
+    }
+
+    @Test
     void aBadAddressIsNamed() {
         assertThatThrownBy(() -> RedisClients.config("localhost:6379"))
                 .hasMessageContaining("--redis must be redis://host:port");
