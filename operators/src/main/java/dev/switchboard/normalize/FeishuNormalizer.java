@@ -288,7 +288,7 @@ public final class FeishuNormalizer implements Normalizer {
     }
 
     /** Decrypts a Feishu {@code encrypt} value: base64(IV ‖ AES-256-CBC(PKCS#7)), key = SHA-256(encrypt key). */
-    static byte[] decrypt(String encrypted, String encryptKey) throws MalformedPayloadException {
+    public static byte[] decrypt(String encrypted, String encryptKey) throws MalformedPayloadException {
         if (encrypted == null || encrypted.isEmpty()) {
             throw MalformedPayloadException.malformed("feishu: encrypt is empty");
         }

@@ -22,7 +22,7 @@ import javax.xml.parsers.ParserConfigurationException;
  * refused outright (so no external entities and no entity expansion bombs), secure processing is on,
  * and only the root's direct children are read, as text.
  */
-final class Xml {
+public final class Xml {
     private static final DocumentBuilderFactory FACTORY = factory();
 
     private Xml() {}
@@ -45,7 +45,7 @@ final class Xml {
     }
 
     /** The root's child elements as name → text (CDATA included); nested elements are ignored. */
-    static Map<String, String> flat(byte[] payload, String platform) throws MalformedPayloadException {
+    public static Map<String, String> flat(byte[] payload, String platform) throws MalformedPayloadException {
         if (payload == null || payload.length == 0) {
             throw MalformedPayloadException.malformed(platform + ": empty payload");
         }

@@ -53,6 +53,7 @@ public final class SwitchboardCli {
             Map.entry("chat", ChatCommand.USAGE),
             Map.entry("publish", PublishCommand.USAGE),
             Map.entry("erase-user", EraseUserCommand.USAGE),
+            Map.entry("gateway", GatewayCommand.USAGE),
             Map.entry("normalize", "usage: switchboard normalize <platform> [--bot-id ID] [--bots-file FILE] < payload"),
             Map.entry("format", "usage: switchboard format <platform> < reply.json   (reply: {chatId, text, replyToMessageId, threadId})"),
             Map.entry("classify", "usage: switchboard classify [--bot FILE | --model FILE] < utterances (one per line)"),
@@ -130,6 +131,8 @@ public final class SwitchboardCli {
                 return tail(rest);
             case "erase-user":
                 return EraseUserCommand.run(rest, out, err);
+            case "gateway":
+                return GatewayCommand.run(rest, out, err);
             default:
                 err.println("switchboard: unknown command '" + args[0] + "'");
                 usage(err);
@@ -400,6 +403,7 @@ public final class SwitchboardCli {
         s.println();
         s.println("  demo [options]                 embedded Kafka broker + Flink mini-cluster (web UI :8081) + live traffic");
         s.println("  run --bootstrap-servers H:P    the job against an existing Kafka cluster");
+        s.println("  gateway --bootstrap-servers H:P --bots-file FILE [--port 8080]   platform webhooks, verified, into chat.in.<platform>");
         s.println("  normalize <platform>           raw payload on stdin -> unified message(s) as JSON");
         s.println("  format <platform>              reply JSON {chatId, text, replyToMessageId, threadId} on stdin -> request body");
         s.println("  savepoint inspect|show|erase-user ...  the dialogue state of a savepoint (see README, Savepoint tools)");
