@@ -266,24 +266,7 @@ public record JobConfig(
 
     /** Reads a secrets file; the values travel with the job, so keep the file itself out of version control. */
     public static BotSettings botSettings(String file) {
-        if (file == null) {
-            return BotSettings.NONE;
-        }
-        java.util.Properties props = new java.util.Properties();
-        try (var reader = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(file))) {
-            props.load(reader);
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("--bots-file " + file + " cannot be read: " + e.getMessage());
-        }
-        Map<String, String> values = new TreeMap<>();
-        for (String name : props.stringPropertyNames()) {
-            if (name.split("\\.").length < 3) {
-                throw new IllegalArgumentException("--bots-file " + file + ": key '" + name
-                        + "' is not <bot>.<platform>.<name>");
-            }
-            values.put(name, props.getProperty(name).trim());
-        }
-        return new BotSettings(values);
+        return file == null ? BotSettings.NONE : BotSettings.fromFile(Path.of(file));
     }
 
     private static String get(Map<String, String> values, String name) {

@@ -322,4 +322,55 @@ class ManifestsTest {
             flat.put(prefix, node.asText());
         }
     }
+
+    // --- the gateway ---------------------------------------------------------------------------------
+
+    @Test
+    void theGatewayDeploymentServiceAndAutoscalerFitTogetherAndTheImage() throws IOException {
+        List<JsonNode> docs = new ArrayList<>();
+        try (var parser = new YAMLFactory().createParser(DIR.resolve("gateway.yaml").toFile())) {
+            YAML.readValues(parser, JsonNode.class).forEachRemaining(docs::add);
+        }
+        JsonNode deploymentDoc = docs.stream().filter(d -> d.path("kind").asText().equals("Deployment")).findFirst().orElseThrow();
+        JsonNode service = docs.stream().filter(d -> d.path("kind").asText().equals("Service")).findFirst().orElseThrow();
+        JsonNode hpa = docs.stream().filter(d -> d.path("kind").asText().equals("HorizontalPodAutoscaler")).findFirst().orElseThrow();
+        JsonNode pod = deploymentDoc.at("/spec/template/spec");
+        JsonNode container = pod.at("/containers/0");
+        String name = deploymentDoc.at("/metadata/name").asText();
+
+        assertThat(hpa.at("/spec/scaleTargetRef/name").asText()).isEqualTo(name);
+        assertThat(hpa.at("/spec/scaleTargetRef/kind").asText()).isEqualTo("Deployment");
+        assertThat(service.at("/spec/selector")).isEqualTo(deploymentDoc.at("/spec/selector/matchLabels"));
+        assertThat(deploymentDoc.at("/spec/template/metadata/labels")).isEqualTo(deploymentDoc.at("/spec/selector/matchLabels"));
+        String targetPort = service.at("/spec/ports/0/targetPort").asText();
+        JsonNode port = container.path("ports").get(0);
+        assertThat(port.path("name").asText()).isEqualTo(targetPort);
+
+        // The probes ask routes the gateway serves; the port is the one its arguments and the image name.
+        assertThat(List.of(container.at("/readinessProbe/httpGet/path").asText(), container.at("/livenessProbe/httpGet/path").asText()))
+                .allMatch(path -> path.equals("/healthz") || path.equals("/metrics"));
+        List<String> args = new ArrayList<>();
+        container.path("args").forEach(a -> args.add(a.asText()));
+        assertThat(args.get(args.indexOf("--port") + 1)).isEqualTo(port.path("containerPort").asText());
+        String dockerfile = Files.readString(DIR.resolve("Dockerfile.gateway"));
+        assertThat(dockerfile).contains("EXPOSE " + port.path("containerPort").asText());
+
+        // The bots file is where the Secret is mounted.
+        String botsFile = args.get(args.indexOf("--bots-file") + 1);
+        String mountPath = container.at("/volumeMounts/0/mountPath").asText();
+        assertThat(botsFile).startsWith(mountPath + "/");
+        assertThat(pod.at("/volumes/0/name").asText()).isEqualTo(container.at("/volumeMounts/0/name").asText());
+        assertThat(pod.at("/volumes/0/secret/secretName").asText()).isNotBlank();
+
+        // The image copies the jar the build makes, and that jar runs the gateway.
+        Matcher copy = Pattern.compile("(?m)^COPY (?:--chown=\\S+ )?(gateway/target/switchboard-gateway-\\S+-all\\.jar) (\\S+)$").matcher(dockerfile);
+        assertThat(copy.find()).as("Dockerfile.gateway copies the gateway jar").isTrue();
+        Path built = ROOT.resolve(copy.group(1));
+        assertThat(built).exists();
+        try (ZipFile jar = new ZipFile(built.toFile())) {
+            String manifest = new String(jar.getInputStream(jar.getEntry("META-INF/MANIFEST.MF")).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(manifest).contains("Main-Class: dev.switchboard.gateway.GatewayMain");
+        }
+        assertThat(dockerfile).contains("-jar\", \"" + copy.group(2) + "\"");
+    }
 }

@@ -30,4 +30,25 @@ public final class BotSettings implements Serializable {
     public boolean isEmpty() {
         return values.isEmpty();
     }
+
+    /**
+     * Reads a bots file (Java properties, {@code <bot>.<platform>.<name>=value}); the values are secrets, so keep the
+     * file out of version control. A key of another shape is an error naming the file and the key.
+     */
+    public static BotSettings fromFile(java.nio.file.Path file) {
+        java.util.Properties props = new java.util.Properties();
+        try (var reader = java.nio.file.Files.newBufferedReader(file)) {
+            props.load(reader);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--bots-file " + file + " cannot be read: " + e.getMessage());
+        }
+        Map<String, String> values = new TreeMap<>();
+        for (String name : props.stringPropertyNames()) {
+            if (name.split("\\.").length < 3) {
+                throw new IllegalArgumentException("--bots-file " + file + ": key '" + name + "' is not <bot>.<platform>.<name>");
+            }
+            values.put(name, props.getProperty(name).trim());
+        }
+        return new BotSettings(values);
+    }
 }

@@ -53,7 +53,7 @@ public final class SwitchboardCli {
             Map.entry("chat", ChatCommand.USAGE),
             Map.entry("publish", PublishCommand.USAGE),
             Map.entry("erase-user", EraseUserCommand.USAGE),
-            Map.entry("gateway", GatewayCommand.USAGE),
+            Map.entry("gateway", dev.switchboard.gateway.GatewayMain.USAGE),
             Map.entry("normalize", "usage: switchboard normalize <platform> [--bot-id ID] [--bots-file FILE] < payload"),
             Map.entry("format", "usage: switchboard format <platform> < reply.json   (reply: {chatId, text, replyToMessageId, threadId})"),
             Map.entry("classify", "usage: switchboard classify [--bot FILE | --model FILE] < utterances (one per line)"),
@@ -132,7 +132,7 @@ public final class SwitchboardCli {
             case "erase-user":
                 return EraseUserCommand.run(rest, out, err);
             case "gateway":
-                return GatewayCommand.run(rest, out, err);
+                return dev.switchboard.gateway.GatewayMain.run(rest, out, err);
             default:
                 err.println("switchboard: unknown command '" + args[0] + "'");
                 usage(err);
