@@ -1,7 +1,9 @@
 package dev.switchboard.demo;
 
 import dev.switchboard.bot.Bots;
+import dev.switchboard.gateway.Gateway;
 import dev.switchboard.job.JobConfig;
+import dev.switchboard.normalize.BotSettings;
 import dev.switchboard.job.SwitchboardJob;
 import dev.switchboard.model.Headers;
 import dev.switchboard.model.Platforms;
@@ -44,21 +46,23 @@ import java.util.regex.Pattern;
  * {@code switchboard demo}: a real KRaft broker and a Flink mini-cluster with its web UI in this JVM, a real
  * redis-server (Debian's, else the one shipped in a Maven Central jar) holding a few thousand orders, the job
  * running on them, simulated users writing to {@code chat.in.*}, one person linked across Telegram and Slack
- * with a notification reaching them, and a live line of what comes out. Stops cleanly on Ctrl-C (or after {@code --duration}).
+ * with a notification reaching them, the webhook gateway for your own signed requests, and a live line of what
+ * comes out. Stops cleanly on Ctrl-C (or after {@code --duration}).
  */
 public final class Demo {
 
     /** Demo options. */
     public record Options(double rate, int conversations, int webPort, Duration duration, String deliveryGuarantee,
-                          int parallelism) {
+                          int parallelism, int gatewayPort) {
         public static final String USAGE = "demo options: --rate MSGS_PER_S (default 50) --conversations N (default 300)"
-                + " --web-port PORT (default 8081) --duration 60s (default: until Ctrl-C)"
+                + " --web-port PORT (default 8081) --gateway-port PORT (default 8088) --duration 60s (default: until Ctrl-C)"
                 + " --delivery-guarantee at-least-once|exactly-once --parallelism N (default 2)";
 
         public static Options parse(List<String> args) {
             double rate = 50;
             int conversations = 300;
             int webPort = 8081;
+            int gatewayPort = 8088;
             Duration duration = null;
             String guarantee = "at-least-once";
             int parallelism = 2;
@@ -73,6 +77,7 @@ public final class Demo {
                         case "--rate" -> rate = Double.parseDouble(value);
                         case "--conversations" -> conversations = Integer.parseInt(value);
                         case "--web-port" -> webPort = Integer.parseInt(value);
+                        case "--gateway-port" -> gatewayPort = Integer.parseInt(value);
                         case "--duration" -> duration = TimeUtils.parseDuration(value);
                         case "--delivery-guarantee" -> guarantee = value;
                         case "--parallelism" -> parallelism = Integer.parseInt(value);
@@ -82,16 +87,20 @@ public final class Demo {
                     throw new IllegalArgumentException(name + " needs a number, was '" + value + "'");
                 }
             }
-            if (rate <= 0 || conversations < 1 || parallelism < 1 || webPort < 0 || webPort > 65535) {
+            if (rate <= 0 || conversations < 1 || parallelism < 1 || webPort < 0 || webPort > 65535 || gatewayPort < 0
+                    || gatewayPort > 65535) {
                 throw new IllegalArgumentException("--rate, --conversations and --parallelism must be positive");
             }
-            return new Options(rate, conversations, webPort, duration, guarantee, parallelism);
+            return new Options(rate, conversations, webPort, duration, guarantee, parallelism, gatewayPort);
         }
     }
 
     private final Options options;
     private final PrintStream out;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    /** The demo bots' Telegram webhook secret token (the gateway checks it). */
+    static final String DEMO_TELEGRAM_SECRET = "demo-secret-token";
 
     public Demo(Options options, PrintStream out) {
         this.options = options;
@@ -137,6 +146,19 @@ public final class Demo {
             out.println("Flink web UI:   http://localhost:" + options.webPort() + "   (job " + job.getJobID() + ")");
             out.println("Redis:          " + redis.address() + "   (" + redis.binary() + "; " + orders + " orders as hashes "
                     + ORDER_PREFIX + "<number>, linked identities and routes under " + Identities.DEFAULT_PREFIX + "{<bot>}:...)");
+            Gateway gateway = Gateway.start(new Gateway.Settings(kafka.bootstrapServers(), topics, new BotSettings(Map.of(
+                    "*.telegram.secret-token", DEMO_TELEGRAM_SECRET, "*.slack.signing-secret", "demo-signing-secret",
+                    "*.whatsapp.app-secret", "demo-app-secret", "*.line.channel-secret", "demo-channel-secret")),
+                    options.gatewayPort(), Gateway.Settings.DEFAULT_MAX_BODY, null, Map.of(), System::currentTimeMillis));
+            closeables.add(gateway);
+            out.println("Gateway:        http://localhost:" + gateway.port() + "/webhooks/<platform>/<botId>   (secrets of the demo:"
+                    + " Telegram secret token " + DEMO_TELEGRAM_SECRET + ", Slack signing secret demo-signing-secret, WhatsApp app"
+                    + " secret demo-app-secret, LINE channel secret demo-channel-secret); try:");
+            out.println("  curl -i -X POST http://localhost:" + gateway.port() + "/webhooks/telegram/support -H 'X-Telegram-Bot-Api-Secret-Token: "
+                    + DEMO_TELEGRAM_SECRET + "' -H 'Content-Type: application/json' -d '{\"update_id\":1,\"message\":{\"message_id\":1,"
+                    + "\"from\":{\"id\":42,\"first_name\":\"You\"},\"chat\":{\"id\":42,\"type\":\"private\"},\"date\":1732181122,"
+                    + "\"text\":\"where is my order?\"}}'");
+            out.println("  (the answer: bin/switchboard tail --bootstrap-servers " + kafka.bootstrapServers() + ")");
             out.println("replies on " + topics.outbound("<platform>") + ", dead letters on " + topics.deadLetters()
                     + ", handoffs on " + topics.handoff() + "; Ctrl-C stops");
             out.println();
@@ -169,6 +191,9 @@ public final class Demo {
             out.println();
             out.println("stopping ...");
             job.cancel().get();
+            for (AutoCloseable c : closeables) {
+                c.close();
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
