@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -166,6 +168,25 @@ public final class Gateway implements AutoCloseable {
     public int port() {
         return port;
     }
+
+    private final List<TelegramPoller> pollers = new ArrayList<>();
+
+    /**
+     * Long-polls Telegram ({@code getUpdates}) for every bot with a {@code telegram.bot-token} in the bots file, for
+     * bots without a public webhook URL (Telegram refuses getUpdates while a webhook is set). Returns the bots polled.
+     */
+    public List<String> pollTelegram(String apiBase, int pollSeconds) {
+        List<String> bots = new ArrayList<>();
+        for (String bot : settings.secrets().botsWith(Platforms.TELEGRAM, TELEGRAM_BOT_TOKEN)) {
+            pollers.add(new TelegramPoller(apiBase, settings.secrets().get(bot, Platforms.TELEGRAM, TELEGRAM_BOT_TOKEN), bot,
+                    settings.topics(), producer, settings.clock(), pollSeconds).start());
+            bots.add(bot);
+        }
+        return bots;
+    }
+
+    /** The bots file key of a bot's Bot API token, for long polling. */
+    public static final String TELEGRAM_BOT_TOKEN = "bot-token";
 
     private void handle(HttpServerRequest req) {
         String path = req.path();
@@ -334,6 +355,13 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        for (TelegramPoller p : pollers) {
+            try {
+                p.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -4,6 +4,7 @@ import dev.switchboard.model.Topics;
 import dev.switchboard.normalize.BotSettings;
 
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
  */
 public final class GatewayMain {
     public static final String USAGE = "usage: switchboard gateway --bootstrap-servers H:P --bots-file FILE [--port 8080]"
-            + " [--topic-prefix chat.] [--max-body-bytes 1048576] [--ack-timeout 3s] [--kafka.<property> value]";
+            + " [--topic-prefix chat.] [--max-body-bytes 1048576] [--ack-timeout 3s] [--telegram-polling true]"
+            + " [--telegram-api https://api.telegram.org] [--kafka.<property> value]";
 
     private GatewayMain() {}
 
@@ -42,6 +44,11 @@ public final class GatewayMain {
             return e.getMessage().startsWith("--bots-file") ? 1 : 2;
         }
         Gateway gateway = Gateway.start(settings);
+        if (Boolean.parseBoolean(option(args, "--telegram-polling", "false"))) {
+            List<String> polled = gateway.pollTelegram(option(args, "--telegram-api", "https://api.telegram.org"), 30);
+            out.println("long-polling Telegram for " + (polled.isEmpty() ? "no bot (no <bot>.telegram.bot-token in the bots file)"
+                    : "bots " + String.join(", ", polled)));
+        }
         out.println("gateway on http://0.0.0.0:" + gateway.port() + ": POST /webhooks/<platform>/<botId> (GET for handshakes),"
                 + " GET /healthz, GET /metrics; writing to " + settings.topics().prefix() + "in.<platform> at "
                 + settings.bootstrapServers());
@@ -80,6 +87,12 @@ public final class GatewayMain {
                     case "--topic-prefix" -> prefix = v;
                     case "--max-body-bytes" -> maxBody = Integer.parseInt(v);
                     case "--ack-timeout" -> ackTimeout = duration(v);
+                    case "--telegram-polling" -> {
+                        if (!v.equals("true") && !v.equals("false")) {
+                            throw new IllegalArgumentException("--telegram-polling is true or false, was '" + v + "'");
+                        }
+                    }
+                    case "--telegram-api" -> URI.create(v);
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'");
                 }
             } catch (NumberFormatException e) {
@@ -94,6 +107,11 @@ public final class GatewayMain {
         }
         return new Gateway.Settings(bootstrap, new Topics(prefix), BotSettings.fromFile(Path.of(botsFile)), port, maxBody,
                 ackTimeout, kafka, System::currentTimeMillis);
+    }
+
+    private static String option(List<String> args, String name, String fallback) {
+        int i = args.indexOf(name);
+        return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
     }
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|min)");

@@ -31,6 +31,18 @@ public final class BotSettings implements Serializable {
         return values.isEmpty();
     }
 
+    /** The bot ids that have {@code <bot>.<platform>.<name>} of their own ({@code *} not included), in order. */
+    public java.util.SortedSet<String> botsWith(String platform, String name) {
+        java.util.SortedSet<String> bots = new java.util.TreeSet<>();
+        String suffix = "." + platform + "." + name;
+        for (String key : values.keySet()) {
+            if (key.endsWith(suffix) && !key.startsWith("*.")) {
+                bots.add(key.substring(0, key.length() - suffix.length()));
+            }
+        }
+        return bots;
+    }
+
     /**
      * Reads a bots file (Java properties, {@code <bot>.<platform>.<name>=value}); the values are secrets, so keep the
      * file out of version control. A key of another shape is an error naming the file and the key.
