@@ -185,6 +185,22 @@ public final class Gateway implements AutoCloseable {
         return bots;
     }
 
+    private final List<DiscordGateway> discord = new ArrayList<>();
+
+    /** Connects every bot with a {@code discord.bot-token} in the bots file to the Discord Gateway. Returns the bots. */
+    public List<String> connectDiscord(String gatewayUrl) {
+        List<String> bots = new ArrayList<>();
+        for (String bot : settings.secrets().botsWith(Platforms.DISCORD, DISCORD_BOT_TOKEN)) {
+            discord.add(new DiscordGateway(gatewayUrl, settings.secrets().get(bot, Platforms.DISCORD, DISCORD_BOT_TOKEN), bot,
+                    settings.topics(), producer, settings.clock()).start());
+            bots.add(bot);
+        }
+        return bots;
+    }
+
+    /** The bots file key of a Discord bot's token, for the Gateway connection. */
+    public static final String DISCORD_BOT_TOKEN = "bot-token";
+
     /** The bots file key of a bot's Bot API token, for long polling. */
     public static final String TELEGRAM_BOT_TOKEN = "bot-token";
 
@@ -355,6 +371,13 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        for (DiscordGateway d : discord) {
+            try {
+                d.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (TelegramPoller p : pollers) {
             try {
                 p.close();

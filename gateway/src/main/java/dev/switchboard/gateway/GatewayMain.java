@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 public final class GatewayMain {
     public static final String USAGE = "usage: switchboard gateway --bootstrap-servers H:P --bots-file FILE [--port 8080]"
             + " [--topic-prefix chat.] [--max-body-bytes 1048576] [--ack-timeout 3s] [--telegram-polling true]"
-            + " [--telegram-api https://api.telegram.org] [--kafka.<property> value]";
+            + " [--telegram-api https://api.telegram.org] [--discord-gateway true] [--discord-gateway-url wss://gateway.discord.gg]"
+            + " [--kafka.<property> value]";
 
     private GatewayMain() {}
 
@@ -44,6 +45,11 @@ public final class GatewayMain {
             return e.getMessage().startsWith("--bots-file") ? 1 : 2;
         }
         Gateway gateway = Gateway.start(settings);
+        if (Boolean.parseBoolean(option(args, "--discord-gateway", "false"))) {
+            List<String> connected = gateway.connectDiscord(option(args, "--discord-gateway-url", "wss://gateway.discord.gg"));
+            out.println("Discord Gateway for " + (connected.isEmpty() ? "no bot (no <bot>.discord.bot-token in the bots file)"
+                    : "bots " + String.join(", ", connected)));
+        }
         if (Boolean.parseBoolean(option(args, "--telegram-polling", "false"))) {
             List<String> polled = gateway.pollTelegram(option(args, "--telegram-api", "https://api.telegram.org"), 30);
             out.println("long-polling Telegram for " + (polled.isEmpty() ? "no bot (no <bot>.telegram.bot-token in the bots file)"
@@ -92,7 +98,12 @@ public final class GatewayMain {
                             throw new IllegalArgumentException("--telegram-polling is true or false, was '" + v + "'");
                         }
                     }
-                    case "--telegram-api" -> URI.create(v);
+                    case "--telegram-api", "--discord-gateway-url" -> URI.create(v);
+                    case "--discord-gateway" -> {
+                        if (!v.equals("true") && !v.equals("false")) {
+                            throw new IllegalArgumentException("--discord-gateway is true or false, was '" + v + "'");
+                        }
+                    }
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'");
                 }
             } catch (NumberFormatException e) {
