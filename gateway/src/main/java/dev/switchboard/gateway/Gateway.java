@@ -198,6 +198,22 @@ public final class Gateway implements AutoCloseable {
         return bots;
     }
 
+    private final List<SlackSocketMode> sockets = new ArrayList<>();
+
+    /** Opens Socket Mode for every bot with a {@code slack.app-token} (xapp-…) in the bots file. Returns the bots. */
+    public List<String> openSlackSocketMode(String apiBase) {
+        List<String> bots = new ArrayList<>();
+        for (String bot : settings.secrets().botsWith(Platforms.SLACK, SLACK_APP_TOKEN)) {
+            sockets.add(new SlackSocketMode(apiBase, settings.secrets().get(bot, Platforms.SLACK, SLACK_APP_TOKEN), bot,
+                    settings.topics(), producer, settings.clock()).start());
+            bots.add(bot);
+        }
+        return bots;
+    }
+
+    /** The bots file key of a Slack app-level token, for Socket Mode. */
+    public static final String SLACK_APP_TOKEN = "app-token";
+
     /** The bots file key of a Discord bot's token, for the Gateway connection. */
     public static final String DISCORD_BOT_TOKEN = "bot-token";
 
@@ -371,6 +387,13 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        for (SlackSocketMode m : sockets) {
+            try {
+                m.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (DiscordGateway d : discord) {
             try {
                 d.close();

@@ -23,7 +23,7 @@ public final class GatewayMain {
     public static final String USAGE = "usage: switchboard gateway --bootstrap-servers H:P --bots-file FILE [--port 8080]"
             + " [--topic-prefix chat.] [--max-body-bytes 1048576] [--ack-timeout 3s] [--telegram-polling true]"
             + " [--telegram-api https://api.telegram.org] [--discord-gateway true] [--discord-gateway-url wss://gateway.discord.gg]"
-            + " [--kafka.<property> value]";
+            + " [--slack-socket-mode true] [--slack-api https://slack.com/api] [--kafka.<property> value]";
 
     private GatewayMain() {}
 
@@ -45,6 +45,11 @@ public final class GatewayMain {
             return e.getMessage().startsWith("--bots-file") ? 1 : 2;
         }
         Gateway gateway = Gateway.start(settings);
+        if (Boolean.parseBoolean(option(args, "--slack-socket-mode", "false"))) {
+            List<String> opened = gateway.openSlackSocketMode(option(args, "--slack-api", "https://slack.com/api"));
+            out.println("Slack Socket Mode for " + (opened.isEmpty() ? "no bot (no <bot>.slack.app-token in the bots file)"
+                    : "bots " + String.join(", ", opened)));
+        }
         if (Boolean.parseBoolean(option(args, "--discord-gateway", "false"))) {
             List<String> connected = gateway.connectDiscord(option(args, "--discord-gateway-url", "wss://gateway.discord.gg"));
             out.println("Discord Gateway for " + (connected.isEmpty() ? "no bot (no <bot>.discord.bot-token in the bots file)"
@@ -98,10 +103,10 @@ public final class GatewayMain {
                             throw new IllegalArgumentException("--telegram-polling is true or false, was '" + v + "'");
                         }
                     }
-                    case "--telegram-api", "--discord-gateway-url" -> URI.create(v);
-                    case "--discord-gateway" -> {
+                    case "--telegram-api", "--discord-gateway-url", "--slack-api" -> URI.create(v);
+                    case "--discord-gateway", "--slack-socket-mode" -> {
                         if (!v.equals("true") && !v.equals("false")) {
-                            throw new IllegalArgumentException("--discord-gateway is true or false, was '" + v + "'");
+                            throw new IllegalArgumentException(a + " is true or false, was '" + v + "'");
                         }
                     }
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'");
