@@ -94,7 +94,7 @@ public final class TelegramPoller implements Runnable, AutoCloseable {
                 long wait = response.statusCode() == 429 ? body.path("parameters").path("retry_after").asLong(5) * 1000
                         : response.statusCode() == 401 || response.statusCode() == 409 ? 60_000 : backoff;
                 LOG.warn("Telegram getUpdates for bot {} refused: {} ({}); trying again in {} s", botId, response.statusCode(),
-                        description, wait / 1000);
+                        description.replace(token, "<token>"), wait / 1000);
                 sleep(wait);
                 backoff = Math.min(backoff * 2, 30_000);
             } catch (InterruptedException e) {
@@ -104,7 +104,9 @@ public final class TelegramPoller implements Runnable, AutoCloseable {
                 if (!running) {
                     return;
                 }
-                LOG.warn("Telegram getUpdates for bot {} failed ({}); trying again in {} s", botId, e.toString(), backoff / 1000);
+                // The token is part of the Bot API's URL: keep it out of the log.
+                LOG.warn("Telegram getUpdates for bot {} failed ({}); trying again in {} s", botId,
+                        String.valueOf(e).replace(token, "<token>"), backoff / 1000);
                 try {
                     sleep(backoff);
                 } catch (InterruptedException ie) {
