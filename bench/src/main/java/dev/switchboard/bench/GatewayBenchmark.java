@@ -152,8 +152,8 @@ public final class GatewayBenchmark {
         p.waitFor();
         String out = String.join("\n", lines);
         Matcher rate = Pattern.compile("Requests/sec:\\s+([\\d.]+)").matcher(out);
-        Matcher p50 = Pattern.compile("50%\\s+(\\S+)").matcher(out);
-        Matcher p99 = Pattern.compile("99%\\s+(\\S+)").matcher(out);
+        Matcher p50 = Pattern.compile("(?m)^\\s+50%\\s+([\\d.]+\\w+)").matcher(out);
+        Matcher p99 = Pattern.compile("(?m)^\\s+99%\\s+([\\d.]+\\w+)").matcher(out);
         Matcher errors = Pattern.compile("non2xx (\\d+)").matcher(out);
         if (!rate.find()) {
             throw new IllegalStateException("wrk printed no rate:\n" + out);
