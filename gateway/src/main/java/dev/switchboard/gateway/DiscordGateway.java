@@ -2,11 +2,9 @@ package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.model.Headers;
 import dev.switchboard.model.Json;
 import dev.switchboard.model.Topics;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,7 +37,7 @@ import java.util.function.LongSupplier;
  * (authentication failed, invalid or disallowed intents) stops the connection with that reason in the log; an
  * invalid session that cannot be resumed starts a new one.
  */
-public final class DiscordGateway implements AutoCloseable {
+public final class DiscordGateway extends Connector {
     private static final Logger LOG = LoggerFactory.getLogger(DiscordGateway.class);
 
     /** GUILDS, GUILD_MESSAGES, DIRECT_MESSAGES, MESSAGE_CONTENT. */
@@ -49,19 +48,12 @@ public final class DiscordGateway implements AutoCloseable {
 
     private final String gatewayUrl;
     private final String token;
-    private final String botId;
-    private final Topics topics;
-    private final Producer<byte[], byte[]> producer;
-    private final LongSupplier clock;
     private final HttpClient http = HttpClient.newHttpClient();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "discord-heartbeat");
         t.setDaemon(true);
         return t;
     });
-    private volatile boolean running = true;
-    private volatile Thread thread;
-
     private volatile String sessionId;
     private volatile String resumeUrl;
     /** The sequence number of the last dispatch received (heartbeats carry it). */
@@ -74,20 +66,13 @@ public final class DiscordGateway implements AutoCloseable {
     /** @param gatewayUrl {@code wss://gateway.discord.gg} (a local fake in tests) */
     public DiscordGateway(String gatewayUrl, String token, String botId, Topics topics, Producer<byte[], byte[]> producer,
             LongSupplier clock) {
+        super(botId, topics, producer, clock);
         this.gatewayUrl = gatewayUrl;
         this.token = token;
-        this.botId = botId;
-        this.topics = topics;
-        this.producer = producer;
-        this.clock = clock;
     }
 
     public DiscordGateway start() {
-        Thread t = new Thread(this::loop, "discord-gateway-" + botId);
-        t.setDaemon(true);
-        thread = t;
-        t.start();
-        return this;
+        return start("discord-gateway");
     }
 
     /** Identify calls made so far (a new session each). */
@@ -100,7 +85,8 @@ public final class DiscordGateway implements AutoCloseable {
         return resumes;
     }
 
-    private void loop() {
+    @Override
+    protected void loop() {
         long backoff = 1_000;
         while (running) {
             Connection c = new Connection();
@@ -132,13 +118,10 @@ public final class DiscordGateway implements AutoCloseable {
             if (!running) {
                 return;
             }
-            try {
-                Thread.sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!pauseJittered(backoff)) {
                 return;
             }
-            backoff = Math.min(backoff * 2, 60_000);
+            backoff = doubled(backoff, 60_000);
         }
     }
 
@@ -222,12 +205,7 @@ public final class DiscordGateway implements AutoCloseable {
                 sessionId = msg.path("d").path("session_id").asText(null);
                 resumeUrl = msg.path("d").path("resume_gateway_url").asText(null);
             } else if (WRITTEN.contains(type)) {
-                String channel = msg.path("d").path("channel_id").asText(null);
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.inbound("discord"),
-                        channel == null ? null : channel.getBytes(StandardCharsets.UTF_8), text.getBytes(StandardCharsets.UTF_8));
-                record.headers().add(Headers.BOT_ID, botId.getBytes(StandardCharsets.UTF_8));
-                record.headers().add(Headers.RECEIVED_AT, Long.toString(clock.getAsLong()).getBytes(StandardCharsets.UTF_8));
-                producer.send(record).get(60, TimeUnit.SECONDS);
+                write("discord", msg.path("d").path("channel_id").asText(null), text.getBytes(StandardCharsets.UTF_8), Map.of());
             }
             ackedSeq = seq;
         }
@@ -285,12 +263,7 @@ public final class DiscordGateway implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        running = false;
+        super.close();
         timer.shutdownNow();
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-            t.join(5_000);
-        }
     }
 }

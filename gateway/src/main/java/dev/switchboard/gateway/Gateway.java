@@ -169,43 +169,34 @@ public final class Gateway implements AutoCloseable {
         return port;
     }
 
-    private final List<TelegramPoller> pollers = new ArrayList<>();
+    /** The long connections this gateway holds. */
+    private final List<Connector> connectors = new ArrayList<>();
 
     /**
      * Long-polls Telegram ({@code getUpdates}) for every bot with a {@code telegram.bot-token} in the bots file, for
      * bots without a public webhook URL (Telegram refuses getUpdates while a webhook is set). Returns the bots polled.
      */
     public List<String> pollTelegram(String apiBase, int pollSeconds) {
-        List<String> bots = new ArrayList<>();
-        for (String bot : settings.secrets().botsWith(Platforms.TELEGRAM, TELEGRAM_BOT_TOKEN)) {
-            pollers.add(new TelegramPoller(apiBase, settings.secrets().get(bot, Platforms.TELEGRAM, TELEGRAM_BOT_TOKEN), bot,
-                    settings.topics(), producer, settings.clock(), pollSeconds).start());
-            bots.add(bot);
-        }
-        return bots;
+        return connect(Platforms.TELEGRAM, TELEGRAM_BOT_TOKEN, (bot, token) ->
+                new TelegramPoller(apiBase, token, bot, settings.topics(), producer, settings.clock(), pollSeconds).start());
     }
-
-    private final List<DiscordGateway> discord = new ArrayList<>();
 
     /** Connects every bot with a {@code discord.bot-token} in the bots file to the Discord Gateway. Returns the bots. */
     public List<String> connectDiscord(String gatewayUrl) {
-        List<String> bots = new ArrayList<>();
-        for (String bot : settings.secrets().botsWith(Platforms.DISCORD, DISCORD_BOT_TOKEN)) {
-            discord.add(new DiscordGateway(gatewayUrl, settings.secrets().get(bot, Platforms.DISCORD, DISCORD_BOT_TOKEN), bot,
-                    settings.topics(), producer, settings.clock()).start());
-            bots.add(bot);
-        }
-        return bots;
+        return connect(Platforms.DISCORD, DISCORD_BOT_TOKEN, (bot, token) ->
+                new DiscordGateway(gatewayUrl, token, bot, settings.topics(), producer, settings.clock()).start());
     }
-
-    private final List<SlackSocketMode> sockets = new ArrayList<>();
 
     /** Opens Socket Mode for every bot with a {@code slack.app-token} (xapp-…) in the bots file. Returns the bots. */
     public List<String> openSlackSocketMode(String apiBase) {
+        return connect(Platforms.SLACK, SLACK_APP_TOKEN, (bot, token) ->
+                new SlackSocketMode(apiBase, token, bot, settings.topics(), producer, settings.clock()).start());
+    }
+
+    private List<String> connect(String platform, String key, java.util.function.BiFunction<String, String, Connector> open) {
         List<String> bots = new ArrayList<>();
-        for (String bot : settings.secrets().botsWith(Platforms.SLACK, SLACK_APP_TOKEN)) {
-            sockets.add(new SlackSocketMode(apiBase, settings.secrets().get(bot, Platforms.SLACK, SLACK_APP_TOKEN), bot,
-                    settings.topics(), producer, settings.clock()).start());
+        for (String bot : settings.secrets().botsWith(platform, key)) {
+            connectors.add(open.apply(bot, settings.secrets().get(bot, platform, key)));
             bots.add(bot);
         }
         return bots;
@@ -387,23 +378,9 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
-        for (SlackSocketMode m : sockets) {
+        for (Connector c : connectors) {
             try {
-                m.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        for (DiscordGateway d : discord) {
-            try {
-                d.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        for (TelegramPoller p : pollers) {
-            try {
-                p.close();
+                c.close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

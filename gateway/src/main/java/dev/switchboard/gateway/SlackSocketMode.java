@@ -1,11 +1,9 @@
 package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.model.Headers;
 import dev.switchboard.model.Json;
 import dev.switchboard.model.Topics;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +14,9 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -31,37 +29,24 @@ import java.util.function.LongSupplier;
  * message (Slack refreshes connections every few hours) or a dropped connection opens a new one, with a backoff from
  * 1 s to 60 s when opening fails.
  */
-public final class SlackSocketMode implements AutoCloseable {
+public final class SlackSocketMode extends Connector {
     private static final Logger LOG = LoggerFactory.getLogger(SlackSocketMode.class);
 
     private final String apiBase;
     private final String appToken;
-    private final String botId;
-    private final Topics topics;
-    private final Producer<byte[], byte[]> producer;
-    private final LongSupplier clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private volatile boolean running = true;
-    private volatile Thread thread;
     private volatile int connections;
 
     /** @param apiBase {@code https://slack.com/api} (a local fake in tests) */
     public SlackSocketMode(String apiBase, String appToken, String botId, Topics topics, Producer<byte[], byte[]> producer,
             LongSupplier clock) {
+        super(botId, topics, producer, clock);
         this.apiBase = apiBase.endsWith("/") ? apiBase.substring(0, apiBase.length() - 1) : apiBase;
         this.appToken = appToken;
-        this.botId = botId;
-        this.topics = topics;
-        this.producer = producer;
-        this.clock = clock;
     }
 
     public SlackSocketMode start() {
-        Thread t = new Thread(this::loop, "slack-socket-mode-" + botId);
-        t.setDaemon(true);
-        thread = t;
-        t.start();
-        return this;
+        return start("slack-socket-mode");
     }
 
     /** Connections opened so far. */
@@ -69,7 +54,8 @@ public final class SlackSocketMode implements AutoCloseable {
         return connections;
     }
 
-    private void loop() {
+    @Override
+    protected void loop() {
         long backoff = 1_000;
         while (running) {
             Connection c = new Connection();
@@ -91,13 +77,10 @@ public final class SlackSocketMode implements AutoCloseable {
                 }
                 LOG.warn("Slack Socket Mode for bot {}: {}; trying again in about {} s", botId, e.getMessage(), backoff / 1000);
             }
-            try {
-                Thread.sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!pauseJittered(backoff)) {
                 return;
             }
-            backoff = Math.min(backoff * 2, 60_000);
+            backoff = doubled(backoff, 60_000);
         }
     }
 
@@ -162,16 +145,11 @@ public final class SlackSocketMode implements AutoCloseable {
                         return;
                     }
                     if (type.equals("events_api")) {
-                        String channel = msg.path("payload").path("event").path("channel").asText(null);
-                        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.inbound("slack"),
-                                channel == null ? null : channel.getBytes(StandardCharsets.UTF_8), text.getBytes(StandardCharsets.UTF_8));
-                        record.headers().add(Headers.BOT_ID, botId.getBytes(StandardCharsets.UTF_8));
-                        record.headers().add(Headers.RECEIVED_AT, Long.toString(clock.getAsLong()).getBytes(StandardCharsets.UTF_8));
-                        if (msg.path("retry_attempt").asInt(0) > 0) {
-                            record.headers().add("slack-retry-num", msg.path("retry_attempt").asText().getBytes(StandardCharsets.UTF_8));
-                            record.headers().add("slack-retry-reason", msg.path("retry_reason").asText().getBytes(StandardCharsets.UTF_8));
-                        }
-                        producer.send(record).get(60, TimeUnit.SECONDS);
+                        Map<String, String> retry = msg.path("retry_attempt").asInt(0) > 0
+                                ? Map.of("slack-retry-num", msg.path("retry_attempt").asText(), "slack-retry-reason", msg.path("retry_reason").asText())
+                                : Map.of();
+                        write("slack", msg.path("payload").path("event").path("channel").asText(null),
+                                text.getBytes(StandardCharsets.UTF_8), retry);
                     } else {
                         LOG.debug("Slack Socket Mode for bot {}: a {} envelope acknowledged, not written", botId, type);
                     }
@@ -193,13 +171,4 @@ public final class SlackSocketMode implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() throws InterruptedException {
-        running = false;
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-            t.join(5_000);
-        }
-    }
 }

@@ -1,12 +1,9 @@
 package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.model.Headers;
 import dev.switchboard.model.Json;
 import dev.switchboard.model.Topics;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,12 +11,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -32,20 +25,14 @@ import java.util.function.LongSupplier;
  * <p>Errors: a refused call (a wrong token: 401; a webhook still set: 409) is logged with Telegram's description
  * and tried again after a minute; 429 waits {@code retry_after}; anything else backs off from 1 s to 30 s.
  */
-public final class TelegramPoller implements Runnable, AutoCloseable {
+public final class TelegramPoller extends Connector {
     private static final Logger LOG = LoggerFactory.getLogger(TelegramPoller.class);
 
     private final String apiBase;
     private final String token;
-    private final String botId;
-    private final Topics topics;
-    private final Producer<byte[], byte[]> producer;
-    private final LongSupplier clock;
     private final int pollSeconds;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private volatile boolean running = true;
-    private volatile Thread thread;
-    private long offset;
+    private volatile long offset;
 
     /**
      * @param apiBase {@code https://api.telegram.org} (a local fake in tests)
@@ -53,22 +40,15 @@ public final class TelegramPoller implements Runnable, AutoCloseable {
      */
     public TelegramPoller(String apiBase, String token, String botId, Topics topics, Producer<byte[], byte[]> producer,
             LongSupplier clock, int pollSeconds) {
+        super(botId, topics, producer, clock);
         this.apiBase = apiBase.endsWith("/") ? apiBase.substring(0, apiBase.length() - 1) : apiBase;
         this.token = token;
-        this.botId = botId;
-        this.topics = topics;
-        this.producer = producer;
-        this.clock = clock;
         this.pollSeconds = pollSeconds;
     }
 
     /** Starts polling on a daemon thread of its own. */
     public TelegramPoller start() {
-        Thread t = new Thread(this, "telegram-poller-" + botId);
-        t.setDaemon(true);
-        thread = t;
-        t.start();
-        return this;
+        return start("telegram-poller");
     }
 
     /** The next update id the poller will ask for (every update below it is in Kafka). */
@@ -77,7 +57,7 @@ public final class TelegramPoller implements Runnable, AutoCloseable {
     }
 
     @Override
-    public void run() {
+    protected void loop() {
         long backoff = 1_000;
         while (running) {
             try {
@@ -95,8 +75,10 @@ public final class TelegramPoller implements Runnable, AutoCloseable {
                         : response.statusCode() == 401 || response.statusCode() == 409 ? 60_000 : backoff;
                 LOG.warn("Telegram getUpdates for bot {} refused: {} ({}); trying again in {} s", botId, response.statusCode(),
                         description.replace(token, "<token>"), wait / 1000);
-                sleep(wait);
-                backoff = Math.min(backoff * 2, 30_000);
+                if (!pause(wait)) {
+                    return;
+                }
+                backoff = doubled(backoff, 30_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -107,13 +89,10 @@ public final class TelegramPoller implements Runnable, AutoCloseable {
                 // The token is part of the Bot API's URL: keep it out of the log.
                 LOG.warn("Telegram getUpdates for bot {} failed ({}); trying again in {} s", botId,
                         String.valueOf(e).replace(token, "<token>"), backoff / 1000);
-                try {
-                    sleep(backoff);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
+                if (!pause(backoff)) {
                     return;
                 }
-                backoff = Math.min(backoff * 2, 30_000);
+                backoff = doubled(backoff, 30_000);
             }
         }
     }
@@ -128,44 +107,18 @@ public final class TelegramPoller implements Runnable, AutoCloseable {
         }
     }
 
-    /** Writes a batch; returns once Kafka acknowledged every update, then moves the offset past them. */
+    /** Writes a batch, each update acknowledged by Kafka before the next; then moves the offset past them. */
     private void write(JsonNode updates) throws Exception {
         if (!updates.isArray() || updates.isEmpty()) {
             return;
         }
-        long receivedAt = clock.getAsLong();
-        List<Future<RecordMetadata>> acks = new ArrayList<>();
         long last = offset - 1;
         for (JsonNode update : updates) {
             byte[] value = Json.MAPPER.writeValueAsBytes(update);
-            String key = ConversationKeys.of("telegram", value);
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.inbound("telegram"),
-                    key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
-            record.headers().add(Headers.BOT_ID, botId.getBytes(StandardCharsets.UTF_8));
-            record.headers().add(Headers.RECEIVED_AT, Long.toString(receivedAt).getBytes(StandardCharsets.UTF_8));
-            acks.add(producer.send(record));
+            write("telegram", ConversationKeys.of("telegram", value), value, Map.of());
             last = Math.max(last, update.path("update_id").asLong(last));
-        }
-        for (Future<RecordMetadata> ack : acks) {
-            ack.get(60, TimeUnit.SECONDS);
         }
         offset = last + 1;
     }
 
-    private void sleep(long millis) throws InterruptedException {
-        long end = System.currentTimeMillis() + millis;
-        while (running && System.currentTimeMillis() < end) {
-            Thread.sleep(Math.min(200, end - System.currentTimeMillis()));
-        }
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        running = false;
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-            t.join(5_000);
-        }
-    }
 }
