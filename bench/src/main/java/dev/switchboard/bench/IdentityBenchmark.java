@@ -1,20 +1,16 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.redis.RedisClients;
+import dev.switchboard.redis.SampleOrders;
 import dev.switchboard.redis.RedisService;
 import dev.switchboard.testkit.DemoTraffic;
 import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.testkit.RedisProcess;
-import org.redisson.api.RBatch;
-import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * What Redis costs the pipeline: the same backlog of the demo's traffic over many conversations drained by the job
@@ -58,7 +54,8 @@ public final class IdentityBenchmark {
         String command = "bin/bench identity " + String.join(" ", args);
         Path dir = Files.createTempDirectory("switchboard-bench-redis");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); RedisProcess redis = RedisProcess.start(dir)) {
-            fillOrders(redis.address());
+            // The orders the support bot's order-status flow looks up (the demo's 5,000).
+            SampleOrders.fill(redis.address(), DemoTraffic.FIRST_ORDER, 5_000);
             Scenarios off = new Scenarios(kafka, "594m", List.of(), skewed);
             Scenarios on = new Scenarios(kafka, "594m", List.of("--redis", redis.address()), skewed);
             System.out.println("warm-up (not measured) ...");
@@ -93,8 +90,8 @@ public final class IdentityBenchmark {
             ScenarioResult openOn = on.openLoop("open loop with Redis", "at-least-once",
                     Scenarios.Schedule.steady(openRate, openSeconds), null);
 
-            double offMedian = median(offRuns);
-            double onMedian = median(onRuns);
+            double offMedian = median(offRuns.stream().map(ScenarioResult::throughput).toList());
+            double onMedian = median(onRuns.stream().map(ScenarioResult::throughput).toList());
             System.out.println();
             System.out.println("=== " + command + " ===");
             List<Double> ratios = new ArrayList<>();
@@ -104,11 +101,7 @@ public final class IdentityBenchmark {
                 System.out.printf(Locale.ROOT, "round %d: without Redis %,.0f/s, with Redis %,.0f/s, ratio %.3f (lost %d / %d)%n", i + 1,
                         offRuns.get(i).throughput(), onRuns.get(i).throughput(), ratio, offRuns.get(i).lost(), onRuns.get(i).lost());
             }
-            double medianRatio = ratios.stream().sorted().toList().get(ratios.size() / 2);
-            if (ratios.size() % 2 == 0) {
-                List<Double> sorted = ratios.stream().sorted().toList();
-                medianRatio = (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
-            }
+            double medianRatio = median(ratios);
             System.out.printf(Locale.ROOT, "median of the rounds' ratios (with ÷ without Redis): %.3f%n", medianRatio);
             System.out.printf(Locale.ROOT, "sustained throughput, median: without Redis %,.0f inputs/s, with Redis %,.0f inputs/s,"
                     + " ratio %.3f (identity + routes + lookups cost %.1f %%)%n", offMedian, onMedian, onMedian / offMedian,
@@ -126,23 +119,8 @@ public final class IdentityBenchmark {
         System.exit(0);
     }
 
-    private static double median(List<ScenarioResult> runs) {
-        double[] t = runs.stream().mapToDouble(ScenarioResult::throughput).sorted().toArray();
+    private static double median(List<Double> values) {
+        double[] t = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return t.length % 2 == 1 ? t[t.length / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
-    }
-
-    /** The orders the support bot's order-status flow looks up (the demo's 5,000). */
-    private static void fillOrders(String address) {
-        RedissonClient client = RedisClients.create(address);
-        try {
-            RBatch batch = client.createBatch();
-            for (int n = DemoTraffic.FIRST_ORDER; n < DemoTraffic.FIRST_ORDER + 5_000; n++) {
-                batch.<String, String>getMap("order:" + n, StringCodec.INSTANCE)
-                        .putAllAsync(Map.of("status", "shipped", "eta", "tomorrow", "carrier", "DHL"));
-            }
-            batch.execute();
-        } finally {
-            client.shutdown();
-        }
     }
 }

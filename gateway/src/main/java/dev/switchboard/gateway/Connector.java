@@ -5,8 +5,14 @@ import dev.switchboard.model.Topics;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -22,6 +28,7 @@ abstract class Connector implements AutoCloseable {
     protected final Topics topics;
     protected final Producer<byte[], byte[]> producer;
     protected final LongSupplier clock;
+    protected final Logger log = LoggerFactory.getLogger(getClass());
     protected volatile boolean running = true;
     private volatile Thread thread;
 
@@ -77,6 +84,63 @@ abstract class Connector implements AutoCloseable {
     /** The next backoff: doubled, at most {@code max}. */
     protected static long doubled(long backoff, long max) {
         return Math.min(backoff * 2, max);
+    }
+
+    /**
+     * A WebSocket connection's text frames, reassembled from their parts and handled one at a time: the next is
+     * asked for only once one is handled (so a frame's record is in Kafka before the next is read).
+     */
+    protected abstract class Frames implements WebSocket.Listener {
+        volatile WebSocket ws;
+        /** Completes when the connection ends: with the close code, or null for a drop or a failure. */
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        private final StringBuilder frame = new StringBuilder();
+        private final String connection;
+
+        /** @param connection what the connection is, for log lines ("Discord Gateway") */
+        protected Frames(String connection) {
+            this.connection = connection;
+        }
+
+        /** One whole text frame. */
+        protected abstract void handle(WebSocket webSocket, String text) throws Exception;
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            ws = webSocket;
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            frame.append(data);
+            if (last) {
+                String text = frame.toString();
+                frame.setLength(0);
+                try {
+                    handle(webSocket, text);
+                } catch (Exception e) {
+                    log.warn("{} for bot {}: a frame could not be handled ({}); reconnecting", connection, botId, e.toString());
+                    webSocket.abort();
+                    closed.complete(null);
+                    return null;
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            log.warn("{} for bot {}: {}", connection, botId, error.toString());
+            closed.complete(null);
+        }
     }
 
     @Override

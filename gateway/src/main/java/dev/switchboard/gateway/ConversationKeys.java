@@ -6,7 +6,6 @@ import dev.switchboard.model.MalformedPayloadException;
 import dev.switchboard.model.Platforms;
 import dev.switchboard.normalize.Xml;
 
-import java.io.IOException;
 
 /**
  * The conversation a webhook belongs to, where the payload names it in a plain field: the Kafka key, so one
@@ -16,22 +15,32 @@ import java.io.IOException;
 final class ConversationKeys {
     private ConversationKeys() {}
 
-    static String of(String platform, byte[] body) {
-        try {
-            return switch (platform) {
-                case Platforms.TELEGRAM -> telegram(Json.MAPPER.readTree(body));
-                case Platforms.SLACK -> text(Json.MAPPER.readTree(body).path("event").path("channel"));
-                case Platforms.WHATSAPP -> whatsapp(Json.MAPPER.readTree(body));
-                case Platforms.LINE -> line(Json.MAPPER.readTree(body));
-                case Platforms.DISCORD -> text(Json.MAPPER.readTree(body).path("channel_id"));
-                case Platforms.FEISHU -> text(Json.MAPPER.readTree(body).path("event").path("message").path("chat_id"));
-                case Platforms.DINGTALK -> text(Json.MAPPER.readTree(body).path("conversationId"));
-                case Platforms.WECOM, Platforms.WECHAT -> Xml.flat(body, platform).get("FromUserName");
-                default -> null;
-            };
-        } catch (IOException | MalformedPayloadException | RuntimeException e) {
-            return null;
+    /** The key of a webhook: from its already-parsed JSON, or its XML for the WeChat family. */
+    static String of(WebhookRequest r) {
+        String platform = r.platform();
+        if (Platforms.WECOM.equals(platform) || Platforms.WECHAT.equals(platform)) {
+            try {
+                return Xml.flat(r.body(), platform).get("FromUserName");
+            } catch (MalformedPayloadException | RuntimeException e) {
+                return null;
+            }
         }
+        JsonNode json = r.json();
+        return json == null ? null : of(platform, json);
+    }
+
+    /** The key of a JSON payload of {@code platform}, or null. */
+    static String of(String platform, JsonNode root) {
+        return switch (platform) {
+            case Platforms.TELEGRAM -> telegram(root);
+            case Platforms.SLACK -> text(root.path("event").path("channel"));
+            case Platforms.WHATSAPP -> whatsapp(root);
+            case Platforms.LINE -> line(root);
+            case Platforms.DISCORD -> text(root.path("channel_id"));
+            case Platforms.FEISHU -> text(root.path("event").path("message").path("chat_id"));
+            case Platforms.DINGTALK -> text(root.path("conversationId"));
+            default -> null;
+        };
     }
 
     private static String telegram(JsonNode update) {

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.model.Json;
 import dev.switchboard.model.Topics;
 import org.apache.kafka.clients.producer.Producer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -38,7 +34,6 @@ import java.util.function.LongSupplier;
  * invalid session that cannot be resumed starts a new one.
  */
 public final class DiscordGateway extends Connector {
-    private static final Logger LOG = LoggerFactory.getLogger(DiscordGateway.class);
 
     /** GUILDS, GUILD_MESSAGES, DIRECT_MESSAGES, MESSAGE_CONTENT. */
     public static final int INTENTS = 1 | 1 << 9 | 1 << 12 | 1 << 15;
@@ -106,13 +101,13 @@ public final class DiscordGateway extends Connector {
                 if (!running) {
                     return;
                 }
-                LOG.warn("Discord Gateway for bot {}: {}", botId, e.toString());
+                log.warn("Discord Gateway for bot {}: {}", botId, e.toString());
                 closeCode = null;
             } finally {
                 c.stopHeartbeat();
             }
             if (closeCode != null && FATAL.contains(closeCode)) {
-                LOG.error("Discord Gateway for bot {} closed with {}: authentication or intents refused; not reconnecting", botId, closeCode);
+                log.error("Discord Gateway for bot {} closed with {}: authentication or intents refused; not reconnecting", botId, closeCode);
                 return;
             }
             if (!running) {
@@ -126,39 +121,16 @@ public final class DiscordGateway extends Connector {
     }
 
     /** One WebSocket connection: its frames, its heartbeat. */
-    private final class Connection implements WebSocket.Listener {
-        volatile WebSocket ws;
-        final CompletableFuture<Integer> closed = new CompletableFuture<>();
-        private final StringBuilder frame = new StringBuilder();
+    private final class Connection extends Frames {
         private volatile ScheduledFuture<?> heartbeat;
         private volatile boolean awaitingAck;
 
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            ws = webSocket;
-            webSocket.request(1);
+        Connection() {
+            super("Discord Gateway");
         }
 
         @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            frame.append(data);
-            if (last) {
-                String text = frame.toString();
-                frame.setLength(0);
-                try {
-                    handle(webSocket, text);
-                } catch (Exception e) {
-                    LOG.warn("Discord Gateway for bot {}: a frame could not be handled ({}); reconnecting", botId, e.toString());
-                    webSocket.abort();
-                    closed.complete(null);
-                    return null;
-                }
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        private void handle(WebSocket webSocket, String text) throws Exception {
+        protected void handle(WebSocket webSocket, String text) throws Exception {
             JsonNode msg = Json.MAPPER.readTree(text);
             int op = msg.path("op").asInt(-1);
             switch (op) {
@@ -193,7 +165,7 @@ public final class DiscordGateway extends Connector {
                     closed.complete(4000);
                 }
                 case 0 -> dispatch(msg, text);
-                default -> LOG.debug("Discord Gateway for bot {}: op {} ignored", botId, op);
+                default -> log.debug("Discord Gateway for bot {}: op {} ignored", botId, op);
             }
         }
 
@@ -217,7 +189,7 @@ public final class DiscordGateway extends Connector {
             }
             if (awaitingAck) {
                 // No acknowledgement of the last heartbeat: the connection is dead; resume on a new one.
-                LOG.warn("Discord Gateway for bot {}: heartbeat not acknowledged; reconnecting", botId);
+                log.warn("Discord Gateway for bot {}: heartbeat not acknowledged; reconnecting", botId);
                 w.abort();
                 closed.complete(null);
                 return;
@@ -236,18 +208,6 @@ public final class DiscordGateway extends Connector {
             if (h != null) {
                 h.cancel(false);
             }
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closed.complete(statusCode);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            LOG.warn("Discord Gateway for bot {}: {}", botId, error.toString());
-            closed.complete(null);
         }
     }
 

@@ -294,7 +294,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void write(HttpServerRequest req, WebhookRequest request, Verdict verdict) {
-        String key = ConversationKeys.of(request.platform(), request.body());
+        String key = ConversationKeys.of(request);
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(settings.topics().inbound(request.platform()),
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8), request.body());
         record.headers().add(Headers.BOT_ID, request.botId().getBytes(StandardCharsets.UTF_8));

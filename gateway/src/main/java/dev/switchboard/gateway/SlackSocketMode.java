@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.model.Json;
 import dev.switchboard.model.Topics;
 import org.apache.kafka.clients.producer.Producer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,8 +13,6 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -30,7 +26,6 @@ import java.util.function.LongSupplier;
  * 1 s to 60 s when opening fails.
  */
 public final class SlackSocketMode extends Connector {
-    private static final Logger LOG = LoggerFactory.getLogger(SlackSocketMode.class);
 
     private final String apiBase;
     private final String appToken;
@@ -75,7 +70,7 @@ public final class SlackSocketMode extends Connector {
                 if (!running) {
                     return;
                 }
-                LOG.warn("Slack Socket Mode for bot {}: {}; trying again in about {} s", botId, e.getMessage(), backoff / 1000);
+                log.warn("Slack Socket Mode for bot {}: {}; trying again in about {} s", botId, e.getMessage(), backoff / 1000);
             }
             if (!pauseJittered(backoff)) {
                 return;
@@ -101,42 +96,19 @@ public final class SlackSocketMode extends Connector {
         return body.get("url").asText();
     }
 
-    private final class Connection implements WebSocket.Listener {
-        volatile WebSocket ws;
-        final CompletableFuture<Void> closed = new CompletableFuture<>();
-        private final StringBuilder frame = new StringBuilder();
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            ws = webSocket;
-            webSocket.request(1);
+    private final class Connection extends Frames {
+        Connection() {
+            super("Slack Socket Mode");
         }
 
         @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            frame.append(data);
-            if (last) {
-                String text = frame.toString();
-                frame.setLength(0);
-                try {
-                    handle(webSocket, text);
-                } catch (Exception e) {
-                    LOG.warn("Slack Socket Mode for bot {}: an envelope could not be handled ({}); reconnecting", botId, e.toString());
-                    closed.complete(null);
-                    return null;
-                }
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        private void handle(WebSocket webSocket, String text) throws Exception {
+        protected void handle(WebSocket webSocket, String text) throws Exception {
             JsonNode msg = Json.MAPPER.readTree(text);
             String type = msg.path("type").asText();
             switch (type) {
-                case "hello" -> LOG.info("Slack Socket Mode for bot {}: connected", botId);
+                case "hello" -> log.info("Slack Socket Mode for bot {}: connected", botId);
                 case "disconnect" -> {
-                    LOG.info("Slack Socket Mode for bot {}: disconnect ({}), opening a new connection", botId, msg.path("reason").asText());
+                    log.info("Slack Socket Mode for bot {}: disconnect ({}), opening a new connection", botId, msg.path("reason").asText());
                     closed.complete(null);
                 }
                 default -> {
@@ -151,24 +123,11 @@ public final class SlackSocketMode extends Connector {
                         write("slack", msg.path("payload").path("event").path("channel").asText(null),
                                 text.getBytes(StandardCharsets.UTF_8), retry);
                     } else {
-                        LOG.debug("Slack Socket Mode for bot {}: a {} envelope acknowledged, not written", botId, type);
+                        log.debug("Slack Socket Mode for bot {}: a {} envelope acknowledged, not written", botId, type);
                     }
                     webSocket.sendText("{\"envelope_id\":\"" + envelopeId.replace("\"", "") + "\"}", true).join();
                 }
             }
         }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closed.complete(null);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            LOG.warn("Slack Socket Mode for bot {}: {}", botId, error.toString());
-            closed.complete(null);
-        }
     }
-
 }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.model.Json;
 import dev.switchboard.model.Topics;
 import org.apache.kafka.clients.producer.Producer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +24,6 @@ import java.util.function.LongSupplier;
  * and tried again after a minute; 429 waits {@code retry_after}; anything else backs off from 1 s to 30 s.
  */
 public final class TelegramPoller extends Connector {
-    private static final Logger LOG = LoggerFactory.getLogger(TelegramPoller.class);
 
     private final String apiBase;
     private final String token;
@@ -73,7 +70,7 @@ public final class TelegramPoller extends Connector {
                 String description = body.path("description").asText("HTTP " + response.statusCode());
                 long wait = response.statusCode() == 429 ? body.path("parameters").path("retry_after").asLong(5) * 1000
                         : response.statusCode() == 401 || response.statusCode() == 409 ? 60_000 : backoff;
-                LOG.warn("Telegram getUpdates for bot {} refused: {} ({}); trying again in {} s", botId, response.statusCode(),
+                log.warn("Telegram getUpdates for bot {} refused: {} ({}); trying again in {} s", botId, response.statusCode(),
                         description.replace(token, "<token>"), wait / 1000);
                 if (!pause(wait)) {
                     return;
@@ -87,7 +84,7 @@ public final class TelegramPoller extends Connector {
                     return;
                 }
                 // The token is part of the Bot API's URL: keep it out of the log.
-                LOG.warn("Telegram getUpdates for bot {} failed ({}); trying again in {} s", botId,
+                log.warn("Telegram getUpdates for bot {} failed ({}); trying again in {} s", botId,
                         String.valueOf(e).replace(token, "<token>"), backoff / 1000);
                 if (!pause(backoff)) {
                     return;
@@ -114,8 +111,7 @@ public final class TelegramPoller extends Connector {
         }
         long last = offset - 1;
         for (JsonNode update : updates) {
-            byte[] value = Json.MAPPER.writeValueAsBytes(update);
-            write("telegram", ConversationKeys.of("telegram", value), value, Map.of());
+            write("telegram", ConversationKeys.of("telegram", update), Json.MAPPER.writeValueAsBytes(update), Map.of());
             last = Math.max(last, update.path("update_id").asLong(last));
         }
         offset = last + 1;

@@ -115,9 +115,7 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
             return;
         }
         String botId = nonBlank(record.header(Headers.BOT_ID), defaultBotId);
-        if (knownBots != null && !knownBots.contains(botId) && !BotRegistry.published(jobId, botId)) {
-            deadLetter(ctx, record, platform, MalformedPayloadException.UNKNOWN_BOT, "no bot definition for bot id '"
-                    + botId + "' (this job answers " + String.join(", ", new TreeSet<>(knownBots)) + ")");
+        if (unknownBot(ctx, record, platform, botId)) {
             return;
         }
         Normalized normalized;
@@ -168,13 +166,21 @@ public class NormalizeFunction extends ProcessFunction<InboundRecord, InboundMes
             return;
         }
         String botId = notification.message().botId();
-        if (knownBots != null && !knownBots.contains(botId) && !BotRegistry.published(jobId, botId)) {
-            deadLetter(ctx, record, NOTIFY, MalformedPayloadException.UNKNOWN_BOT, "no bot definition for bot id '"
-                    + botId + "' (this job answers " + String.join(", ", new TreeSet<>(knownBots)) + ")");
+        if (unknownBot(ctx, record, NOTIFY, botId)) {
             return;
         }
         messages.inc(NOTIFY);
         out.collect(notification);
+    }
+
+    /** Dead-letters the record when its bot is none this job answers (nor one published since); true then. */
+    private boolean unknownBot(Context ctx, InboundRecord record, String platform, String botId) {
+        if (knownBots == null || knownBots.contains(botId) || BotRegistry.published(jobId, botId)) {
+            return false;
+        }
+        deadLetter(ctx, record, platform, MalformedPayloadException.UNKNOWN_BOT, "no bot definition for bot id '"
+                + botId + "' (this job answers " + String.join(", ", new TreeSet<>(knownBots)) + ")");
+        return true;
     }
 
     private void deadLetter(Context ctx, InboundRecord record, String platform, String errorClass, String reason) {

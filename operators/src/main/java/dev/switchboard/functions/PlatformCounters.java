@@ -3,7 +3,6 @@ package dev.switchboard.functions;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**

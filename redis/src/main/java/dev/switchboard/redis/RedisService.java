@@ -116,14 +116,10 @@ public final class RedisService {
     /** The account's identity, from the near cache when it holds it, else from Redis (then cached). */
     public CompletionStage<Identities.Identity> identity(String bot, String platform, String userId) {
         String key = key(bot, Identities.account(platform, userId));
-        Identities.Identity cached = cache.getIfPresent(key);
+        Identities.Identity cached = cached(key);
         if (cached != null) {
-            hits.incrementAndGet();
-            JVM_HITS.incrementAndGet();
             return CompletableFuture.completedFuture(cached);
         }
-        misses.incrementAndGet();
-        JVM_MISSES.incrementAndGet();
         return identities.identity(bot, platform, userId).thenApply(identity -> {
             cache.put(key, identity);
             return identity;
@@ -142,10 +138,8 @@ public final class RedisService {
      */
     public CompletionStage<Identities.Identity> seen(String bot, Identities.Route route, Runnable routeFailure) {
         String key = key(bot, Identities.account(route.platform(), route.userId()));
-        Identities.Identity cached = cache.getIfPresent(key);
+        Identities.Identity cached = cached(key);
         if (cached != null) {
-            hits.incrementAndGet();
-            JVM_HITS.incrementAndGet();
             Identities.Route resolved = withSession(route, cached);
             if (cached.person() != null || !recentlyWritten(key, resolved)) {
                 identities.recordRoute(bot, cached.person(), resolved).whenComplete((ok, error) -> {
@@ -158,8 +152,6 @@ public final class RedisService {
             }
             return CompletableFuture.completedFuture(cached);
         }
-        misses.incrementAndGet();
-        JVM_MISSES.incrementAndGet();
         Pending p = new Pending(bot, route, new CompletableFuture<>());
         if (queued.incrementAndGet() > MAX_QUEUED) {
             // Redis is not keeping up (or is gone): this message goes on without it rather than pile up here.
@@ -257,6 +249,14 @@ public final class RedisService {
     private static Identities.Route withSession(Identities.Route route, Identities.Identity identity) {
         return identity.session() == null ? route : new Identities.Route(route.platform(), route.userId(), route.chatId(),
                 route.threadId(), route.accountId(), identity.session(), route.at());
+    }
+
+    /** The near cache's entry for an account, counted as a hit or a miss. */
+    private Identities.Identity cached(String key) {
+        Identities.Identity cached = cache.getIfPresent(key);
+        (cached != null ? hits : misses).incrementAndGet();
+        (cached != null ? JVM_HITS : JVM_MISSES).incrementAndGet();
+        return cached;
     }
 
     /** Drops an account's cached identity (after this JVM changed it). */

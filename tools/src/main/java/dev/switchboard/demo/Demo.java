@@ -13,10 +13,7 @@ import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.testkit.KafkaClients;
 import dev.switchboard.testkit.RedisProcess;
 import dev.switchboard.redis.Identities;
-import dev.switchboard.redis.RedisClients;
-import org.redisson.api.RBatch;
-import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
+import dev.switchboard.redis.SampleOrders;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -113,7 +110,7 @@ public final class Demo {
         out.println("starting a Kafka broker (KRaft) and Redis ...");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              RedisProcess redis = RedisProcess.start(checkpoints.resolve("redis"))) {
-            int orders = fillOrders(redis.address());
+            int orders = SampleOrders.fill(redis.address(), DemoTraffic.FIRST_ORDER, ORDERS);
             kafka.createTopics(topics.all(Platforms.SUPPORTED), 2);
 
             // Two tenants: the shipped support and restaurant bots, the restaurant's phone numbers sealed with a
@@ -145,7 +142,7 @@ public final class Demo {
                     + topics.inbound("<platform>") + ", platforms: " + String.join(", ", Platforms.SUPPORTED) + ")");
             out.println("Flink web UI:   http://localhost:" + options.webPort() + "   (job " + job.getJobID() + ")");
             out.println("Redis:          " + redis.address() + "   (" + redis.binary() + "; " + orders + " orders as hashes "
-                    + ORDER_PREFIX + "<number>, linked identities and routes under " + Identities.DEFAULT_PREFIX + "{<bot>}:...)");
+                    + SampleOrders.PREFIX + "<number>, linked identities and routes under " + Identities.DEFAULT_PREFIX + "{<bot>}:...)");
             Gateway gateway = Gateway.start(new Gateway.Settings(kafka.bootstrapServers(), topics, new BotSettings(Map.of(
                     "*.telegram.secret-token", DEMO_TELEGRAM_SECRET, "*.slack.signing-secret", "demo-signing-secret",
                     "*.whatsapp.app-secret", "demo-app-secret", "*.line.channel-secret", "demo-channel-secret")),
@@ -204,30 +201,7 @@ public final class Demo {
     }
 
     /** The order system's data the support bot's order-status flow reads: orders 10000 to 14999. */
-    static final String ORDER_PREFIX = "order:";
-    static final int FIRST_ORDER = DemoTraffic.FIRST_ORDER;
     static final int ORDERS = 5_000;
-
-    private static int fillOrders(String address) {
-        String[] states = {"being packed", "shipped", "in transit", "out for delivery", "delivered"};
-        String[] carriers = {"DHL", "UPS", "FedEx", "SF Express", "Royal Mail"};
-        RedissonClient client = RedisClients.create(address);
-        try {
-            RBatch batch = client.createBatch();
-            java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
-            for (int i = 0; i < ORDERS; i++) {
-                int n = FIRST_ORDER + i;
-                batch.<String, String>getMap(ORDER_PREFIX + n, StringCodec.INSTANCE).putAllAsync(Map.of(
-                        "status", states[n % states.length],
-                        "eta", today.plusDays(n % 5).toString(),
-                        "carrier", carriers[(n / 5) % carriers.length]));
-            }
-            batch.execute();
-        } finally {
-            client.shutdown();
-        }
-        return ORDERS;
-    }
 
     private void monitor(String bootstrap, Topics topics, DemoTraffic traffic) {
         Map<String, Object> props = Map.of(
