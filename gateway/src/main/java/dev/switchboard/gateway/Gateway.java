@@ -341,7 +341,9 @@ public final class Gateway implements AutoCloseable {
     private void refuse(HttpServerRequest req, String platform, String bot, Verdict verdict) {
         String p = Platforms.SUPPORTED.contains(platform) ? platform : "unknown";
         refused.labels(p, verdict.reason()).inc();
-        requests.labels(p, verdict.status() == 404 ? "unknown" : bot, "refused").inc();
+        // The bot of a refused request is only what its URL says: anyone could make up new ones, and each would be
+        // a new series. Refused requests are counted without it (their reasons are in the failures counter).
+        requests.labels(p, "unknown", "refused").inc();
         answer(req, verdict.status(), verdict.contentType(), verdict.body());
     }
 
