@@ -42,6 +42,31 @@ public final class ChatKafka {
     }
 
     /**
+     * All {@code <prefix>out.<platform>} topics, for the delivery job: committed records only (the dialogue job may
+     * write in transactions), offsets committed on checkpoints under the delivery job's own group.
+     */
+    @SuppressWarnings("deprecation") // OffsetResetStrategy: the connector's API still takes it
+    public static KafkaSource<InboundRecord> outboundSource(KafkaSettings settings, Topics topics) {
+        var builder = KafkaSource.<InboundRecord>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setGroupId(settings.groupId())
+                .setTopicPattern(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topics.prefix() + "out.")
+                        + "[A-Za-z0-9_-]+"))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(
+                        settings.startFromEarliest() ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST))
+                .setDeserializer(new InboundRecordDeserializer())
+                .setProperty("partition.discovery.interval.ms",
+                        Long.toString(settings.partitionDiscoveryInterval().toMillis()))
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .setProperty(ConsumerConfig.CLIENT_ID_CONFIG, settings.groupId() + "-source");
+        for (Map.Entry<String, String> p : settings.extraProperties().entrySet()) {
+            builder.setProperty(p.getKey(), p.getValue());
+        }
+        return builder.build();
+    }
+
+    /**
      * The published bot definitions, from the start of {@code <prefix>bots} (a compacted topic: the latest
      * version of every bot). After a restore the source resumes where the checkpoint left it; the versions
      * read before are in the job's state.
