@@ -53,6 +53,7 @@ public final class SendFunction extends RichAsyncFunction<InboundRecord, Outboun
     private final DeliverySettings settings;
     private final BotSettings bots;
     private final Map<String, String> kafka;
+    private final Duration recoveryLookback;
 
     private transient Sender sender;
     private transient DeliveryLog log;
@@ -62,11 +63,15 @@ public final class SendFunction extends RichAsyncFunction<InboundRecord, Outboun
     private transient Map<String, Long> inFlightSince;
     private transient Counter skipped;
 
-    /** @param kafka client properties for the delivery log (bootstrap servers, security) */
-    public SendFunction(DeliverySettings settings, BotSettings bots, Map<String, String> kafka) {
+    /**
+     * @param kafka client properties for the delivery log (bootstrap servers, security)
+     * @param recoveryLookback how far back a start without a checkpoint reads the delivery log
+     */
+    public SendFunction(DeliverySettings settings, BotSettings bots, Map<String, String> kafka, Duration recoveryLookback) {
         this.settings = settings;
         this.bots = bots;
         this.kafka = Map.copyOf(kafka);
+        this.recoveryLookback = recoveryLookback;
     }
 
     private String deliveredTopic() {
@@ -78,11 +83,17 @@ public final class SendFunction extends RichAsyncFunction<InboundRecord, Outboun
         logFrom = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("delivery-log-from", Types.LONG));
         recovered = ConcurrentHashMap.newKeySet();
+        long from = Long.MAX_VALUE;
         if (context.isRestored()) {
-            long from = Long.MAX_VALUE;
             for (Long v : logFrom.get()) {
                 from = Math.min(from, v);
             }
+        } else {
+            // No checkpoint (a first start, or a crash before the first checkpoint): the source starts from the
+            // group's committed offsets, so what was delivered lately may come again.
+            from = System.currentTimeMillis() - recoveryLookback.toMillis();
+        }
+        {
             if (from != Long.MAX_VALUE) {
                 var task = getRuntimeContext().getTaskInfo();
                 int max = task.getMaxNumberOfParallelSubtasks();

@@ -21,6 +21,7 @@ public record DeliveryConfig(
         DeliverySettings delivery,
         BotSettings bots,
         Duration dedupTtl,
+        Duration recoveryLookback,
         int capacity,
         Duration checkpointInterval,
         String checkpointDir,
@@ -46,6 +47,7 @@ public record DeliveryConfig(
         o.put("breaker-window", new String[] {"20", "sends the failure share is measured over"});
         o.put("breaker-open", new String[] {"10s", "how long an open circuit holds records before one probe"});
         o.put("dedup-ttl", new String[] {"24h", "how long a conversation remembers the idempotency keys it took"});
+        o.put("recovery-lookback", new String[] {"15min", "a start without a checkpoint skips what the delivery log says was delivered this recently"});
         o.put("capacity", new String[] {"1000", "records in flight per send subtask (waiting for order, limits, retries or an answer); beyond it the source is backpressured"});
         o.put("start-from", new String[] {"earliest", "where a group without committed offsets starts: earliest or latest"});
         o.put("partition-discovery-interval", new String[] {"30s", "how often new chat.out.* topics and partitions are discovered"});
@@ -123,7 +125,7 @@ public record DeliveryConfig(
                 positive(v, "breaker-window"), duration(v, "breaker-open"));
         String parallelism = get(v, "parallelism");
         return new DeliveryConfig(kafka, topics, delivery, JobConfig.botSettings(get(v, "bots-file")),
-                duration(v, "dedup-ttl"), positive(v, "capacity"), duration(v, "checkpoint-interval"),
+                duration(v, "dedup-ttl"), duration(v, "recovery-lookback"), positive(v, "capacity"), duration(v, "checkpoint-interval"),
                 get(v, "checkpoint-dir"), parallelism == null ? -1 : positive(v, "parallelism"));
     }
 

@@ -19,6 +19,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +50,52 @@ public final class DeliveryJob {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration(config));
         build(env, config).execute(JOB_NAME);
+    }
+
+    /**
+     * Runs the job in this JVM ({@code switchboard deliver}): with a local {@code --checkpoint-dir} it resumes from
+     * the newest completed checkpoint there, so a restarted process (after a crash, {@code kill -9} included)
+     * continues where its last checkpoint left it and reads the delivery log from there.
+     */
+    public static void runLocal(DeliveryConfig config, java.io.PrintStream out) throws Exception {
+        Configuration conf = jobConfiguration(config);
+        java.util.Optional<Path> latest = latestCheckpoint(config.checkpointDir());
+        if (latest.isPresent()) {
+            conf.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH, latest.get().toString());
+            out.println("switchboard deliver: resuming from " + latest.get());
+        } else {
+            out.println("switchboard deliver: no checkpoint to resume from"
+                    + (config.checkpointDir() == null ? " (no --checkpoint-dir)" : " in " + config.checkpointDir()));
+        }
+        build(StreamExecutionEnvironment.getExecutionEnvironment(conf), config).execute(JOB_NAME);
+    }
+
+    /** The newest {@code <dir>/<job id>/chk-<n>} holding a {@code _metadata} file, for a local directory. */
+    static java.util.Optional<Path> latestCheckpoint(String dir) throws java.io.IOException {
+        if (dir == null) {
+            return java.util.Optional.empty();
+        }
+        Path root;
+        if (dir.startsWith("file:")) {
+            root = Path.of(java.net.URI.create(dir));
+        } else if (!dir.contains("://")) {
+            root = Path.of(dir);
+        } else {
+            return java.util.Optional.empty(); // remote storage: resume with flink run -s
+        }
+        if (!Files.isDirectory(root)) {
+            return java.util.Optional.empty();
+        }
+        try (var jobs = Files.list(root)) {
+            return jobs.filter(Files::isDirectory).flatMap(job -> {
+                try {
+                    return Files.list(job).filter(c -> c.getFileName().toString().startsWith("chk-")
+                            && Files.isRegularFile(c.resolve("_metadata"))).toList().stream();
+                } catch (java.io.IOException e) {
+                    return java.util.stream.Stream.empty();
+                }
+            }).max(java.util.Comparator.comparingLong(c -> c.resolve("_metadata").toFile().lastModified()));
+        }
     }
 
     /** What the job needs whatever the cluster says: RocksDB, exactly-once checkpoints retained, no Kryo. */
@@ -81,7 +129,8 @@ public final class DeliveryJob {
                 .uid(DeliveryIds.GATE).name("delivery-gate");
         // Forward from the keyed gate: a conversation's records stay on one send subtask, in order.
         DataStream<OutboundRecord> abandoned = AsyncDataStream.unorderedWait(gated,
-                        new SendFunction(config.delivery(), config.bots(), config.logClientProperties()),
+                        new SendFunction(config.delivery(), config.bots(), config.logClientProperties(),
+                                config.recoveryLookback()),
                         0, TimeUnit.MILLISECONDS, config.capacity())
                 .uid(DeliveryIds.SEND).name("send");
         abandoned.union(gated.getSideOutput(DeliveryGate.DEAD_LETTERS))

@@ -61,6 +61,7 @@ public final class SwitchboardCli {
             Map.entry("tail", "usage: switchboard tail --bootstrap-servers H:P [--topic-prefix chat.]"),
             Map.entry("send", Send.USAGE),
             Map.entry("run", "usage: switchboard run --bootstrap-servers H:P [options]"),
+            Map.entry("deliver", "usage: switchboard deliver --bootstrap-servers H:P --bots-file FILE [--checkpoint-dir DIR] [--api-base PLATFORM=URL ...] [options]"),
             Map.entry("demo", "usage: switchboard demo [options]\n" + Demo.Options.USAGE));
 
     private final InputStream in;
@@ -104,6 +105,10 @@ public final class SwitchboardCli {
                 out.println("options:");
                 printOptions(out);
             }
+            if (args[0].equals("deliver")) {
+                out.println("options:");
+                printDeliverOptions(out);
+            }
             return OK;
         }
         switch (args[0]) {
@@ -113,6 +118,8 @@ public final class SwitchboardCli {
                 return format(rest);
             case "run":
                 return runJob(rest);
+            case "deliver":
+                return deliver(rest);
             case "demo":
                 return demo(rest);
             case "send":
@@ -385,6 +392,26 @@ public final class SwitchboardCli {
         return OK;
     }
 
+    private int deliver(List<String> args) throws Exception {
+        dev.switchboard.job.DeliveryConfig config;
+        try {
+            config = dev.switchboard.job.DeliveryConfig.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("switchboard deliver: " + e.getMessage());
+            err.println("options:");
+            printDeliverOptions(err);
+            return USAGE;
+        }
+        dev.switchboard.job.DeliveryJob.runLocal(config, out);
+        return OK;
+    }
+
+    private static void printDeliverOptions(PrintStream s) {
+        dev.switchboard.job.DeliveryConfig.OPTIONS.forEach((name, d) -> s.printf("  --%-30s %s%s%n", name, d[1],
+                d[0] == null ? "" : " (default " + d[0] + ")"));
+        s.println("  --kafka.<property>               any Kafka client property, passed to the source, the sink and the delivery log");
+    }
+
     private int demo(List<String> args) throws Exception {
         Demo.Options options;
         try {
@@ -403,6 +430,7 @@ public final class SwitchboardCli {
         s.println();
         s.println("  demo [options]                 embedded Kafka broker + Flink mini-cluster (web UI :8081) + live traffic");
         s.println("  run --bootstrap-servers H:P    the job against an existing Kafka cluster");
+        s.println("  deliver --bootstrap-servers H:P --bots-file FILE   the delivery job: chat.out.* to the platforms' APIs");
         s.println("  gateway --bootstrap-servers H:P --bots-file FILE [--port 8080]   platform webhooks, verified, into chat.in.<platform>");
         s.println("  normalize <platform>           raw payload on stdin -> unified message(s) as JSON");
         s.println("  format <platform>              reply JSON {chatId, text, replyToMessageId, threadId} on stdin -> request body");
