@@ -16,7 +16,12 @@ import dev.switchboard.redis.Identities;
 import dev.switchboard.redis.SampleOrders;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.core.execution.JobClient;
+import dev.switchboard.job.DeliveryConfig;
+import dev.switchboard.job.DeliveryJob;
+import dev.switchboard.testkit.PlatformApiFake;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.TimeUtils;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -50,9 +55,9 @@ public final class Demo {
 
     /** Demo options. */
     public record Options(double rate, int conversations, int webPort, Duration duration, String deliveryGuarantee,
-                          int parallelism, int gatewayPort) {
+                          int parallelism, int gatewayPort, int platformsPort) {
         public static final String USAGE = "demo options: --rate MSGS_PER_S (default 50) --conversations N (default 300)"
-                + " --web-port PORT (default 8081) --gateway-port PORT (default 8088) --duration 60s (default: until Ctrl-C)"
+                + " --web-port PORT (default 8081) --gateway-port PORT (default 8088) --platforms-port PORT (default 8089: the local fakes of the platforms' APIs) --duration 60s (default: until Ctrl-C)"
                 + " --delivery-guarantee at-least-once|exactly-once --parallelism N (default 2)";
 
         public static Options parse(List<String> args) {
@@ -60,6 +65,7 @@ public final class Demo {
             int conversations = 300;
             int webPort = 8081;
             int gatewayPort = 8088;
+            int platformsPort = 8089;
             Duration duration = null;
             String guarantee = "at-least-once";
             int parallelism = 2;
@@ -75,6 +81,7 @@ public final class Demo {
                         case "--conversations" -> conversations = Integer.parseInt(value);
                         case "--web-port" -> webPort = Integer.parseInt(value);
                         case "--gateway-port" -> gatewayPort = Integer.parseInt(value);
+                        case "--platforms-port" -> platformsPort = Integer.parseInt(value);
                         case "--duration" -> duration = TimeUtils.parseDuration(value);
                         case "--delivery-guarantee" -> guarantee = value;
                         case "--parallelism" -> parallelism = Integer.parseInt(value);
@@ -85,10 +92,10 @@ public final class Demo {
                 }
             }
             if (rate <= 0 || conversations < 1 || parallelism < 1 || webPort < 0 || webPort > 65535 || gatewayPort < 0
-                    || gatewayPort > 65535) {
+                    || gatewayPort > 65535 || platformsPort < 0 || platformsPort > 65535) {
                 throw new IllegalArgumentException("--rate, --conversations and --parallelism must be positive");
             }
-            return new Options(rate, conversations, webPort, duration, guarantee, parallelism, gatewayPort);
+            return new Options(rate, conversations, webPort, duration, guarantee, parallelism, gatewayPort, platformsPort);
         }
     }
 
@@ -111,7 +118,10 @@ public final class Demo {
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              RedisProcess redis = RedisProcess.start(checkpoints.resolve("redis"))) {
             int orders = SampleOrders.fill(redis.address(), DemoTraffic.FIRST_ORDER, ORDERS);
-            kafka.createTopics(topics.all(Platforms.SUPPORTED), 2);
+            List<String> allTopics = new ArrayList<>(topics.all(Platforms.SUPPORTED));
+            allTopics.add(topics.prefix() + "delivered");
+            allTopics.add(topics.prefix() + "delivery.dlq");
+            kafka.createTopics(allTopics, 2);
 
             // Two tenants: the shipped support and restaurant bots, the restaurant's phone numbers sealed with a
             // key made for this run.
@@ -132,15 +142,37 @@ public final class Demo {
                     "--partition-discovery-interval", "10s",
                     "--group-id", "switchboard-demo",
                     "--redis", redis.address()));
-            Configuration conf = SwitchboardJob.jobConfiguration(config);
-            conf.set(RestOptions.PORT, options.webPort());
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-            JobClient job = SwitchboardJob.build(env, config).executeAsync(SwitchboardJob.JOB_NAME);
+            // One mini-cluster (web UI), two jobs on it as on a real cluster: the dialogue job and the delivery job.
+            Configuration cluster = new Configuration();
+            cluster.set(RestOptions.PORT, options.webPort());
+            MiniCluster flink = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(cluster)
+                    .setNumTaskManagers(1).setNumSlotsPerTaskManager(2 * options.parallelism()).build());
+            flink.start();
+            closeables.add(flink);
+            JobID job = flink.submitJob(graph(SwitchboardJob.build(StreamExecutionEnvironment.getExecutionEnvironment(
+                    SwitchboardJob.jobConfiguration(config)), config), SwitchboardJob.JOB_NAME)).get().getJobID();
+
+            // The platforms' APIs, as local fakes that answer as each platform does; every bot has their credentials.
+            PlatformApiFake platforms = new PlatformApiFake(options.platformsPort());
+            closeables.add(platforms);
+            Path botsFile = Files.writeString(checkpoints.resolve("bots.properties"), PlatformApiFake.botsFile("*"));
+            List<String> deliverArgs = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(),
+                    "--bots-file", botsFile.toString(), "--checkpoint-interval", "5s",
+                    "--checkpoint-dir", checkpoints.resolve("delivery").toUri().toString(),
+                    "--parallelism", Integer.toString(options.parallelism())));
+            platforms.apiBases().forEach((p, url) -> deliverArgs.addAll(List.of("--api-base", p + "=" + url)));
+            DeliveryConfig delivery = DeliveryConfig.parse(deliverArgs);
+            JobID deliveryJob = flink.submitJob(graph(DeliveryJob.build(StreamExecutionEnvironment.getExecutionEnvironment(
+                    DeliveryJob.jobConfiguration(delivery)), delivery), DeliveryJob.JOB_NAME)).get().getJobID();
 
             out.println();
             out.println("Kafka broker:   " + kafka.bootstrapServers() + "   (send your own payloads to "
                     + topics.inbound("<platform>") + ", platforms: " + String.join(", ", Platforms.SUPPORTED) + ")");
-            out.println("Flink web UI:   http://localhost:" + options.webPort() + "   (job " + job.getJobID() + ")");
+            out.println("Flink web UI:   http://localhost:" + options.webPort() + "   (jobs " + SwitchboardJob.JOB_NAME + " " + job
+                    + " and " + DeliveryJob.JOB_NAME + " " + deliveryJob + ")");
+            out.println("Platform APIs:  " + platforms.base() + "   (local fakes of the nine platforms' send APIs, with their"
+                    + " credentials, limits and answers; the delivery job sends every reply there by HTTP and logs it on "
+                    + topics.prefix() + "delivered)");
             out.println("Redis:          " + redis.address() + "   (" + redis.binary() + "; " + orders + " orders as hashes "
                     + SampleOrders.PREFIX + "<number>, linked identities and routes under " + Identities.DEFAULT_PREFIX + "{<bot>}:...)");
             Gateway gateway = Gateway.start(new Gateway.Settings(kafka.bootstrapServers(), topics, new BotSettings(Map.of(
@@ -187,7 +219,8 @@ public final class Demo {
             monitor.join(5_000);
             out.println();
             out.println("stopping ...");
-            job.cancel().get();
+            flink.cancelJob(deliveryJob).get();
+            flink.cancelJob(job).get();
             for (AutoCloseable c : closeables) {
                 c.close();
             }
@@ -199,6 +232,14 @@ public final class Demo {
         }
         out.println("stopped.");
     }
+
+    private static org.apache.flink.runtime.jobgraph.JobGraph graph(StreamExecutionEnvironment env, String name) {
+        org.apache.flink.streaming.api.graph.StreamGraph g = env.getStreamGraph();
+        g.setJobName(name);
+        return g.getJobGraph();
+    }
+
+    private static final Pattern SEND_MS = Pattern.compile("\"sendMs\":(\\d+)");
 
     /** The order system's data the support bot's order-status flow reads: orders 10000 to 14999. */
     static final int ORDERS = 5_000;
@@ -215,17 +256,39 @@ public final class Demo {
         long deadLetters = 0;
         long handoffs = 0;
         long urgent = 0;
+        long delivered = 0;
+        long lastDelivered = 0;
+        long deliveryFailed = 0;
+        long lastDeliverySample = 0;
+        List<Long> sendLatencies = new ArrayList<>();
         long lastPrint = System.currentTimeMillis();
         long lastSample = 0;
         long lastSent = 0;
         long lastReplies = 0;
         List<Long> latencies = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(Pattern.compile(Pattern.quote(topics.prefix()) + "(out\\..+|dlq|handoff)"));
+            consumer.subscribe(Pattern.compile(Pattern.quote(topics.prefix()) + "(out\\..+|dlq|handoff|delivered)"));
             while (stopped.getCount() > 0) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                 long now = System.currentTimeMillis();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
+                    if (r.topic().equals(topics.prefix() + "delivered")) {
+                        String outcome = new String(r.value(), StandardCharsets.UTF_8);
+                        if (outcome.contains("\"status\":\"delivered\"")) {
+                            delivered++;
+                        } else {
+                            deliveryFailed++;
+                        }
+                        java.util.regex.Matcher m = SEND_MS.matcher(outcome);
+                        if (m.find()) {
+                            sendLatencies.add(Long.parseLong(m.group(1)));
+                        }
+                        if (now - lastDeliverySample > 10_000) {
+                            lastDeliverySample = now;
+                            out.println("  delivered " + outcome);
+                        }
+                        continue;
+                    }
                     if (r.topic().equals(topics.deadLetters())) {
                         deadLetters++;
                         if (deadLetters <= 3) {
@@ -255,9 +318,14 @@ public final class Demo {
                     latencies.sort(null);
                     String p50 = latencies.isEmpty() ? "-" : latencies.get(latencies.size() / 2) + " ms";
                     String p99 = latencies.isEmpty() ? "-" : latencies.get((int) (latencies.size() * 0.99)) + " ms";
-                    out.printf(Locale.ROOT, "in %,d (%.0f/s) | replies %,d (%.0f/s) | dead letters %,d | handoffs %,d | urgent %,d | latency p50 %s p99 %s%n",
+                    sendLatencies.sort(null);
+                    String send50 = sendLatencies.isEmpty() ? "-" : sendLatencies.get(sendLatencies.size() / 2) + " ms";
+                    out.printf(Locale.ROOT, "in %,d (%.0f/s) | replies %,d (%.0f/s) | dead letters %,d | handoffs %,d | urgent %,d | latency p50 %s p99 %s"
+                                    + " | delivered %,d (%.0f/s, p50 %s in delivery) | delivery failed %,d%n",
                             sent, (sent - lastSent) / secs, replies, (replies - lastReplies) / secs, deadLetters,
-                            handoffs, urgent, p50, p99);
+                            handoffs, urgent, p50, p99, delivered, (delivered - lastDelivered) / secs, send50, deliveryFailed);
+                    sendLatencies.clear();
+                    lastDelivered = delivered;
                     latencies.clear();
                     lastSent = sent;
                     lastReplies = replies;
