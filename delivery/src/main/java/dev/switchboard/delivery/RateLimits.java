@@ -2,6 +2,7 @@ package dev.switchboard.delivery;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -67,37 +68,78 @@ public final class RateLimits {
     }
 
     /**
-     * Takes one permit from each bucket the send counts against, waiting in line if need be: the nanoseconds
-     * until all of them are due (0: send now). A reservation is never given back.
+     * Takes one permit from each bucket the send counts against (the conversation's, its group's, the bot's) when
+     * all of them have one, and returns 0; otherwise takes none and returns the nanoseconds until the scarcest one
+     * refills, for the caller to try again then. All or nothing, so a permit is never held while another is awaited
+     * (which would let the conversation's next send come early).
      */
-    public long reserve(PlatformApi api, OutboundRequest r, boolean group) {
+    public long tryAcquire(PlatformApi api, OutboundRequest r, boolean group) {
         PlatformApi.Limits l = limits(api, r.botId());
-        long wait = 0;
+        Bucket chat = null;
+        Bucket groupBucket = null;
         if (l.perChat() != null || (group && l.perGroup() != null)) {
             synchronized (chatBuckets) {
                 if (l.perChat() != null) {
-                    wait = Math.max(wait, chatBuckets.computeIfAbsent(r.chatKey(), k -> bucket(l.perChat(), 1))
-                            .consumeIgnoringRateLimits(1));
+                    chat = chatBuckets.computeIfAbsent(r.chatKey(), k -> bucket(l.perChat(), 1));
                 }
                 if (group && l.perGroup() != null) {
-                    wait = Math.max(wait, chatBuckets.computeIfAbsent(r.chatKey() + "#group", k -> bucket(l.perGroup(), 1))
-                            .consumeIgnoringRateLimits(1));
+                    groupBucket = chatBuckets.computeIfAbsent(r.chatKey() + "#group", k -> bucket(l.perGroup(), 1));
                 }
             }
         }
-        if (l.perBot() != null) {
-            wait = Math.max(wait, botBuckets.computeIfAbsent(botKey(r), k -> bucket(l.perBot(), parallelism))
-                    .consumeIgnoringRateLimits(1));
+        Bucket bot = l.perBot() == null ? null : botBuckets.computeIfAbsent(botKey(r), k -> bucket(l.perBot(), parallelism));
+        long wait = Math.max(Math.max(waitFor(chat), waitFor(groupBucket)), waitFor(bot));
+        if (wait > 0) {
+            return wait;
         }
-        return wait;
+        // A conversation is sent one record at a time, so its own buckets cannot be taken meanwhile; the bot's can.
+        if (chat != null) {
+            chat.tryConsume(1);
+        }
+        if (groupBucket != null) {
+            groupBucket.tryConsume(1);
+        }
+        if (bot != null && !bot.tryConsume(1)) {
+            if (chat != null) {
+                chat.addTokens(1);
+            }
+            if (groupBucket != null) {
+                groupBucket.addTokens(1);
+            }
+            return Math.max(1, waitFor(bot));
+        }
+        return 0;
     }
 
-    /** A bucket holding {@code 1/share} of the rate: capacity and refill divided among the subtasks. */
-    static Bucket bucket(PlatformApi.Rate rate, int share) {
-        long capacity = Math.max(1, rate.permits() / share);
+    private static long waitFor(Bucket b) {
+        if (b == null) {
+            return 0;
+        }
+        var probe = b.estimateAbilityToConsume(1);
+        return probe.canBeConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
+    }
+
+    /**
+     * A bucket for {@code 1/share} of the rate that never lets more than the rate's permits through in any window of
+     * the rate's period, however the platform places its windows: no burst (capacity 1), refilled at
+     * {@code permits - 1} per period when that leaves at least one (one send may come at the start of the window
+     * and {@code permits - 1} within it). The price is a steady rate slightly under the limit (29 of Telegram's 30/s).
+     */
+    Bucket bucket(PlatformApi.Rate rate, int share) {
+        long permits = rate.permits() >= 2L * share ? rate.permits() - share : rate.permits();
         return Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(capacity)
-                        .refillGreedy(rate.permits(), rate.period().multipliedBy(share)).build())
+                .addLimit(Bandwidth.builder().capacity(1).refillGreedy(permits, rate.period().multipliedBy(share)).build())
+                .withCustomTimePrecision(new TimeMeter() {
+                    @Override
+                    public long currentTimeNanos() {
+                        return nanoClock.getAsLong();
+                    }
+
+                    @Override
+                    public boolean isWallClockBased() {
+                        return false;
+                    }
+                })
                 .build();
     }
 

@@ -148,28 +148,11 @@ public final class Sender {
                 later(TimeUnit.MILLISECONDS.toNanos(poll), this::next);
                 return;
             }
-            long wait = limits.reserve(api, r, api.groupChat(r));
+            long wait = limits.tryAcquire(api, r, api.groupChat(r));
             if (wait > 0) {
-                // Give the probe permission back while waiting for permits; take it again after.
+                // Give the permission back while waiting for permits; the next try asks for both again.
                 breaker.releasePermission();
-                later(wait, this::sendWithPermission);
-                return;
-            }
-            withToken(breaker);
-        }
-
-        void sendWithPermission() {
-            CircuitBreaker breaker = breakers.of(base);
-            if (!breaker.tryAcquirePermission()) {
-                listener.circuitWait(r.platform());
-                later(TimeUnit.MILLISECONDS.toNanos(Math.max(10, Math.min(1000, settings.breakerOpen().toMillis() / 4))),
-                        this::sendWithPermission);
-                return;
-            }
-            long blocked = limits.blockedFor(r);
-            if (blocked > 0) {
-                breaker.releasePermission();
-                later(blocked, this::next);
+                later(wait, this::next);
                 return;
             }
             withToken(breaker);
