@@ -90,6 +90,31 @@ class ManifestsTest {
     }
 
     @Test
+    void theDeliveryJobsDeploymentFollowsTheSchemaAndRunsTheDeliveryJobWithTheBotsSecret() throws IOException {
+        JsonNode tree = YAML.readTree(DIR.resolve("delivery-deployment.yaml").toFile());
+        List<String> problems = new ArrayList<>();
+        validate(tree.get("spec"), crdSchema("flinkdeployments").path("properties").path("spec"), "spec", problems);
+        assertThat(problems).isEmpty();
+        FlinkDeployment delivery = YAML.treeToValue(tree, FlinkDeployment.class);
+        assertThat(delivery.getSpec().getJob().getJarURI()).isEqualTo(deployment.getSpec().getJob().getJarURI());
+        assertThat(delivery.getSpec().getJob().getUpgradeMode()).isEqualTo(UpgradeMode.SAVEPOINT);
+        List<String> args = List.of(delivery.getSpec().getJob().getArgs());
+        assertThat(args).contains("--bootstrap-servers", "--checkpoint-dir").containsSequence("--bots-file", "/etc/switchboard/bots.properties");
+        JsonNode container = tree.at("/spec/taskManager/podTemplate/spec/containers/0");
+        assertThat(container.at("/volumeMounts/0/mountPath").asText()).isEqualTo("/etc/switchboard");
+        assertThat(tree.at("/spec/taskManager/podTemplate/spec/volumes/0/secret/secretName").asText()).isNotEmpty();
+        try (ZipFile jar = new ZipFile(ROOT.resolve("job/target/switchboard-job-0.1.0-SNAPSHOT.jar").toFile())) {
+            String entryClass = delivery.getSpec().getJob().getEntryClass();
+            assertThat(entryClass).isEqualTo("dev.switchboard.job.DeliveryJob");
+            assertThat(jar.getEntry(entryClass.replace('.', '/') + ".class")).as(entryClass).isNotNull();
+        }
+        // Not more send subtasks than the outbound topics have partitions.
+        int outPartitions = topics.stream().filter(t -> t.path("spec").path("topicName").asText().startsWith("chat.out."))
+                .mapToInt(t -> t.path("spec").path("partitions").asInt()).min().orElseThrow();
+        assertThat(delivery.getSpec().getJob().getParallelism()).isLessThanOrEqualTo(outPartitions);
+    }
+
+    @Test
     void theSchemaCheckCatchesAMisspeltField() throws IOException {
         ObjectNode broken = deploymentTree.deepCopy();
         ((ObjectNode) broken.get("spec").get("job")).put("upgradeMod", "savepoint");
@@ -195,7 +220,10 @@ class ManifestsTest {
             partitions.put(t.path("spec").path("topicName").asText(), t.path("spec").path("partitions").asInt());
         }
         Topics contract = Topics.withDefaultPrefix();
-        assertThat(partitions).containsOnlyKeys(contract.all(Platforms.SUPPORTED));
+        List<String> expected = new ArrayList<>(contract.all(Platforms.SUPPORTED));
+        expected.add(contract.prefix() + "delivered");
+        expected.add(contract.prefix() + "delivery.dlq");
+        assertThat(partitions).containsOnlyKeys(expected);
 
         int parallelism = deployment.getSpec().getJob().getParallelism();
         int maxByAutoscaler = Integer.parseInt(deployment.getSpec().getFlinkConfiguration().get("job.autoscaler.vertex.max-parallelism"));
