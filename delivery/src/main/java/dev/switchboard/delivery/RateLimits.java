@@ -68,47 +68,57 @@ public final class RateLimits {
     }
 
     /**
-     * Takes one permit from each bucket the send counts against (the conversation's, its group's, the bot's) when
-     * all of them have one, and returns 0; otherwise takes none and returns the nanoseconds until the scarcest one
-     * refills, for the caller to try again then. All or nothing, so a permit is never held while another is awaited
-     * (which would let the conversation's next send come early).
+     * Nanoseconds until the conversation's own buckets (its limit, and its group's) have a permit; 0 when they have
+     * one now. Takes nothing: a conversation has one record in flight at a time, so its permit cannot be taken by
+     * another record before {@link #takeChat} at the moment of sending.
      */
-    public long tryAcquire(PlatformApi api, OutboundRequest r, boolean group) {
+    public long chatWait(PlatformApi api, OutboundRequest r, boolean group) {
+        Bucket[] b = chatBuckets(api, r, group);
+        return Math.max(waitFor(b[0]), waitFor(b[1]));
+    }
+
+    /** Takes the conversation's permits, at the moment of sending; false if one is missing (then wait again). */
+    public boolean takeChat(PlatformApi api, OutboundRequest r, boolean group) {
+        Bucket[] b = chatBuckets(api, r, group);
+        if (waitFor(b[0]) > 0 || waitFor(b[1]) > 0) {
+            return false;
+        }
+        if (b[0] != null) {
+            b[0].tryConsume(1);
+        }
+        if (b[1] != null) {
+            b[1].tryConsume(1);
+        }
+        return true;
+    }
+
+    /**
+     * Reserves the bot's next permit, first come first served (Bucket4j's reservation: the bucket goes into debt),
+     * and returns the nanoseconds until it is due: the record is sent then. Waiters do not poll and a late timer
+     * loses no permit.
+     */
+    public long reserveBot(PlatformApi api, OutboundRequest r) {
         PlatformApi.Limits l = limits(api, r.botId());
-        Bucket chat = null;
-        Bucket groupBucket = null;
+        if (l.perBot() == null) {
+            return 0;
+        }
+        return botBuckets.computeIfAbsent(botKey(r), k -> bucket(l.perBot(), parallelism)).consumeIgnoringRateLimits(1);
+    }
+
+    private Bucket[] chatBuckets(PlatformApi api, OutboundRequest r, boolean group) {
+        PlatformApi.Limits l = limits(api, r.botId());
+        Bucket[] b = new Bucket[2];
         if (l.perChat() != null || (group && l.perGroup() != null)) {
             synchronized (chatBuckets) {
                 if (l.perChat() != null) {
-                    chat = chatBuckets.computeIfAbsent(r.chatKey(), k -> bucket(l.perChat(), 1));
+                    b[0] = chatBuckets.computeIfAbsent(r.chatKey(), k -> bucket(l.perChat(), 1));
                 }
                 if (group && l.perGroup() != null) {
-                    groupBucket = chatBuckets.computeIfAbsent(r.chatKey() + "#group", k -> bucket(l.perGroup(), 1));
+                    b[1] = chatBuckets.computeIfAbsent(r.chatKey() + "#group", k -> bucket(l.perGroup(), 1));
                 }
             }
         }
-        Bucket bot = l.perBot() == null ? null : botBuckets.computeIfAbsent(botKey(r), k -> bucket(l.perBot(), parallelism));
-        long wait = Math.max(Math.max(waitFor(chat), waitFor(groupBucket)), waitFor(bot));
-        if (wait > 0) {
-            return wait;
-        }
-        // A conversation is sent one record at a time, so its own buckets cannot be taken meanwhile; the bot's can.
-        if (chat != null) {
-            chat.tryConsume(1);
-        }
-        if (groupBucket != null) {
-            groupBucket.tryConsume(1);
-        }
-        if (bot != null && !bot.tryConsume(1)) {
-            if (chat != null) {
-                chat.addTokens(1);
-            }
-            if (groupBucket != null) {
-                groupBucket.addTokens(1);
-            }
-            return Math.max(1, waitFor(bot));
-        }
-        return 0;
+        return b;
     }
 
     private static long waitFor(Bucket b) {
@@ -121,14 +131,20 @@ public final class RateLimits {
 
     /**
      * A bucket for {@code 1/share} of the rate that never lets more than the rate's permits through in any window of
-     * the rate's period, however the platform places its windows: no burst (capacity 1), refilled at
-     * {@code permits - 1} per period when that leaves at least one (one send may come at the start of the window
-     * and {@code permits - 1} within it). The price is a steady rate slightly under the limit (29 of Telegram's 30/s).
+     * the rate's period, however the platform places its windows: a small burst {@code b} (a thirtieth of the
+     * share's permits, 1 to 10) and a refill of {@code permits - b} per period, so that a window holds at most
+     * {@code b + (permits - b)}. The burst absorbs timers firing late; the price is a steady rate slightly under the
+     * limit (29 of Telegram's 30/s; 145 of a 150/s share).
      */
     Bucket bucket(PlatformApi.Rate rate, int share) {
-        long permits = rate.permits() >= 2L * share ? rate.permits() - share : rate.permits();
+        long burst = Math.max(1, Math.min(10, rate.permits() / share / 30));
+        long refill = rate.permits() - burst * share;
+        if (refill < 1) {
+            burst = 1;
+            refill = rate.permits();
+        }
         return Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(1).refillGreedy(permits, rate.period().multipliedBy(share)).build())
+                .addLimit(Bandwidth.builder().capacity(burst).refillGreedy(refill, rate.period().multipliedBy(share)).build())
                 .withCustomTimePrecision(new TimeMeter() {
                     @Override
                     public long currentTimeNanos() {

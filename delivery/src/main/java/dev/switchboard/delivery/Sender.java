@@ -134,25 +134,45 @@ public final class Sender {
             }, Math.max(0, nanos), TimeUnit.NANOSECONDS);
         }
 
-        /** Circuit, platform waits, permits, token, send. */
+        /** Platform waits, the conversation's permits, the bot's permit (reserved in line), then {@link #go}. */
         void next() {
-            CircuitBreaker breaker = breakers.of(base);
             long blocked = limits.blockedFor(r);
             if (blocked > 0) {
                 later(blocked, this::next);
                 return;
             }
+            boolean group = api.groupChat(r);
+            long chatWait = limits.chatWait(api, r, group);
+            if (chatWait > 0) {
+                later(chatWait, this::next);
+                return;
+            }
+            long botWait = limits.reserveBot(api, r);
+            if (botWait > 0) {
+                later(botWait, () -> go(group));
+            } else {
+                go(group);
+            }
+        }
+
+        /** The permits are due: the circuit, then the conversation's permits taken, then the token and the send. */
+        void go(boolean group) {
+            long blocked = limits.blockedFor(r);
+            if (blocked > 0) {
+                // The platform asked for a pause meanwhile; the reserved permit lapses.
+                later(blocked, this::next);
+                return;
+            }
+            CircuitBreaker breaker = breakers.of(base);
             if (!breaker.tryAcquirePermission()) {
                 listener.circuitWait(r.platform());
                 long poll = Math.max(10, Math.min(1000, settings.breakerOpen().toMillis() / 4));
                 later(TimeUnit.MILLISECONDS.toNanos(poll), this::next);
                 return;
             }
-            long wait = limits.tryAcquire(api, r, api.groupChat(r));
-            if (wait > 0) {
-                // Give the permission back while waiting for permits; the next try asks for both again.
+            if (!limits.takeChat(api, r, group)) {
                 breaker.releasePermission();
-                later(wait, this::next);
+                later(Math.max(1, limits.chatWait(api, r, group)), this::next);
                 return;
             }
             withToken(breaker);

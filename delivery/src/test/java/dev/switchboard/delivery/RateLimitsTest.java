@@ -27,10 +27,13 @@ class RateLimitsTest {
     List<Long> schedule(RateLimits limits, PlatformApi api, List<OutboundRequest> requests) {
         List<Long> at = new ArrayList<>();
         for (OutboundRequest r : requests) {
+            boolean group = api.groupChat(r);
             long wait;
-            while ((wait = limits.tryAcquire(api, r, api.groupChat(r))) > 0) {
+            while ((wait = limits.chatWait(api, r, group)) > 0) {
                 now.addAndGet(wait);
             }
+            now.addAndGet(limits.reserveBot(api, r));
+            assertThat(limits.takeChat(api, r, group)).isTrue();
             at.add(now.get());
         }
         return at;
