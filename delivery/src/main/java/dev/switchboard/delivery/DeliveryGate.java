@@ -55,8 +55,8 @@ public final class DeliveryGate extends KeyedProcessFunction<String, InboundReco
         MapStateDescriptor<String, Boolean> d = new MapStateDescriptor<>("idempotency-keys", Types.STRING, Types.BOOLEAN);
         d.enableTimeToLive(StateTtlConfig.newBuilder(keyTtl).cleanupInRocksdbCompactFilter(1000).build());
         taken = getRuntimeContext().getMapState(d);
-        duplicates = getRuntimeContext().getMetricGroup().counter("deliveryDuplicatesDropped");
-        malformed = getRuntimeContext().getMetricGroup().counter("deliveryMalformed");
+        duplicates = getRuntimeContext().getMetricGroup().addGroup("switchboard").counter("deliveryDuplicatesDropped");
+        malformed = getRuntimeContext().getMetricGroup().addGroup("switchboard").counter("deliveryMalformed");
     }
 
     @Override

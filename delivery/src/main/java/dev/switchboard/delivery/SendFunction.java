@@ -116,7 +116,7 @@ public final class SendFunction extends RichAsyncFunction<InboundRecord, Outboun
             return t;
         });
         log = new DeliveryLog(kafka, deliveredTopic(), "switchboard-delivery-log-" + task.getIndexOfThisSubtask());
-        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("switchboard");
         skipped = metrics.counter("deliveryAlreadyLogged", new ThreadSafeSimpleCounter());
         HttpClient http = Sender.httpClient(settings.requestTimeout());
         sender = new Sender(settings, new Credentials(bots), task.getNumberOfParallelSubtasks(), http, timer, log::append,
@@ -182,51 +182,65 @@ public final class SendFunction extends RichAsyncFunction<InboundRecord, Outboun
         }
     }
 
-    /** The sender's reports as Flink metrics (thread-safe: they come from HTTP and timer threads). */
+    /** The sender's reports as Flink metrics, per platform (thread-safe: they come from HTTP and timer threads). */
     private static final class Metrics implements Sender.Listener {
         private final MetricGroup group;
-        private final Counter sent;
-        private final Counter retried;
-        private final Counter rateLimited;
-        private final Counter circuitWaits;
-        private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
-        private final Map<String, Histogram> latency = new ConcurrentHashMap<>();
+        private final Map<String, PlatformMetrics> platforms = new ConcurrentHashMap<>();
 
         Metrics(MetricGroup group) {
+            this.group = group;
+        }
+
+        private PlatformMetrics of(String platform) {
+            return platforms.computeIfAbsent(platform, p -> new PlatformMetrics(group.addGroup("platform", p)));
+        }
+
+        @Override
+        public void accepted(String platform, long sendNanos) {
+            PlatformMetrics m = of(platform);
+            m.sent.inc();
+            m.latency.update(sendNanos / 1_000_000);
+        }
+
+        @Override
+        public void retried(String platform) {
+            of(platform).retried.inc();
+        }
+
+        @Override
+        public void rateLimited(String platform) {
+            of(platform).rateLimited.inc();
+        }
+
+        @Override
+        public void circuitWait(String platform) {
+            of(platform).circuitWaits.inc();
+        }
+
+        @Override
+        public void failed(String platform, String errorClass) {
+            PlatformMetrics m = of(platform);
+            m.deadLettered.computeIfAbsent(errorClass, c -> m.group.addGroup("reason", c)
+                    .counter("deliveriesDeadLettered", new ThreadSafeSimpleCounter())).inc();
+        }
+    }
+
+    private static final class PlatformMetrics {
+        final MetricGroup group;
+        final Counter sent;
+        final Counter retried;
+        final Counter rateLimited;
+        final Counter circuitWaits;
+        final Histogram latency;
+        final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
+
+        PlatformMetrics(MetricGroup group) {
             this.group = group;
             sent = group.counter("deliveriesSent", new ThreadSafeSimpleCounter());
             retried = group.counter("deliveriesRetried", new ThreadSafeSimpleCounter());
             rateLimited = group.counter("deliveriesRateLimited", new ThreadSafeSimpleCounter());
             circuitWaits = group.counter("deliveriesCircuitWaits", new ThreadSafeSimpleCounter());
-        }
-
-        @Override
-        public void accepted(String platform, long sendNanos) {
-            sent.inc();
-            latency.computeIfAbsent(platform, p -> group.addGroup("platform", p)
-                    .histogram("sendLatencyMs", new SynchronizedHistogram(new DescriptiveStatisticsHistogram(1000))))
-                    .update(sendNanos / 1_000_000);
-        }
-
-        @Override
-        public void retried(String platform) {
-            retried.inc();
-        }
-
-        @Override
-        public void rateLimited(String platform) {
-            rateLimited.inc();
-        }
-
-        @Override
-        public void circuitWait(String platform) {
-            circuitWaits.inc();
-        }
-
-        @Override
-        public void failed(String platform, String errorClass) {
-            deadLettered.computeIfAbsent(errorClass, c -> group.addGroup("reason", c)
-                    .counter("deliveriesDeadLettered", new ThreadSafeSimpleCounter())).inc();
+            latency = group.histogram("sendLatencyMs", new SynchronizedHistogram(new DescriptiveStatisticsHistogram(1000)));
         }
     }
 

@@ -99,7 +99,7 @@ class MetricsITCase {
                 List<Sample> samples = List.of();
                 long deadline = System.currentTimeMillis() + 90_000;
                 while (System.currentTimeMillis() < deadline) {
-                    samples = scrape();
+                    samples = scrape(PORT_FROM, PORT_TO);
                     if (sum(samples, "replied", Map.of("platform", "telegram")) >= MESSAGES
                             && !find(samples, "lastCheckpointDuration", Map.of()).isEmpty()
                             && sum(samples, "deadLettered", Map.of("platform", "telegram")) >= 1
@@ -140,7 +140,7 @@ class MetricsITCase {
                 Set<String> exported = new TreeSet<>();
                 samples.forEach(s -> exported.add(s.name()));
                 System.out.println("Switchboard metrics exported: " + exported.stream().filter(n -> n.startsWith(PREFIX)).toList());
-                Set<String> queried = dashboardMetrics();
+                Set<String> queried = dashboardMetrics("grafana-dashboard.json");
                 assertThat(queried).isNotEmpty();
                 assertThat(exported).as("metrics the Grafana dashboard queries").containsAll(queried);
             } finally {
@@ -149,10 +149,10 @@ class MetricsITCase {
         }
     }
 
-    /** The metric names in the dashboard's queries (Switchboard's and Flink's own). */
-    static Set<String> dashboardMetrics() throws IOException {
+    /** The metric names in a dashboard's queries (Switchboard's and Flink's own). */
+    static Set<String> dashboardMetrics(String file) throws IOException {
         JsonNode dashboard = Json.MAPPER.readTree(Path.of("").toAbsolutePath().getParent()
-                .resolve("k8s-operator-manifests/monitoring/grafana-dashboard.json").toFile());
+                .resolve("k8s-operator-manifests/monitoring/" + file).toFile());
         Set<String> names = new TreeSet<>();
         Pattern metric = Pattern.compile("\\b(flink_[a-zA-Z0-9_]+)");
         for (JsonNode panel : dashboard.path("panels")) {
@@ -167,12 +167,13 @@ class MetricsITCase {
         return names;
     }
 
-    private static List<Sample> scrape() throws InterruptedException {
+    /** Every {@code flink_} sample the Prometheus reporters on ports {@code from} to {@code to} export. */
+    static List<Sample> scrape(int from, int to) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
         List<Sample> samples = new ArrayList<>();
         Pattern line = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)\\})? (\\S+)$");
         Pattern label = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
-        for (int port = PORT_FROM; port <= PORT_TO; port++) {
+        for (int port = from; port <= to; port++) {
             String body;
             try {
                 body = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(),
@@ -199,14 +200,14 @@ class MetricsITCase {
     }
 
     /** Samples of a metric whose name ends with {@code suffix} and whose labels include {@code labels}. */
-    private static List<Sample> find(List<Sample> samples, String suffix, Map<String, String> labels) {
+    static List<Sample> find(List<Sample> samples, String suffix, Map<String, String> labels) {
         return samples.stream()
                 .filter(s -> s.name().endsWith("_" + suffix))
                 .filter(s -> s.labels().entrySet().containsAll(labels.entrySet()))
                 .toList();
     }
 
-    private static double sum(List<Sample> samples, String suffix, Map<String, String> labels) {
+    static double sum(List<Sample> samples, String suffix, Map<String, String> labels) {
         return find(samples, suffix, labels).stream().mapToDouble(Sample::value).sum();
     }
 
