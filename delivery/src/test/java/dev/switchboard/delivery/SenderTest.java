@@ -273,6 +273,24 @@ class SenderTest {
     }
 
     @Test
+    void eachBotSendsWithItsOwnCredentials() throws Exception {
+        // A second tenant whose Slack token and Feishu secret are wrong: its records fail, acme's go through.
+        Sender s = sender(fast(), "bistro.slack.bot-token=xoxb-revoked\nbistro.feishu.app-id=cli_bistro\n"
+                + "bistro.feishu.app-secret=wrong\n");
+        for (String platform : List.of("slack", "feishu")) {
+            Sender.Result ok = await(s.send(request(platform, 50, "h1", "for acme")));
+            assertThat(ok.outcome().status()).isEqualTo("delivered");
+            InboundRecord rec = OutboundSamples.records("chat.", platform, "bistro", 50, "h2", "for bistro").get(0);
+            Sender.Result refused = await(s.send(OutboundRequest.of(rec, "chat.", "acme")));
+            assertThat(refused.outcome().status()).isEqualTo("failed");
+            assertThat(refused.outcome().botId()).isEqualTo("bistro");
+            assertThat(refused.outcome().errorClass()).isEqualTo(platform.equals("slack") ? "permanent" : "token-refused");
+            assertThat(refused.outcome().error()).contains(platform.equals("slack") ? "invalid_auth" : "app secret invalid");
+        }
+        assertThat(fake.accepted()).hasSize(2);
+    }
+
+    @Test
     void aBotWithoutCredentialsIsDeadLetteredWithTheMissingKey() throws Exception {
         Sender s = sender(fast(), "");
         InboundRecord rec = OutboundSamples.records("chat.", "slack", "nobody", 40, "g1", "hi").get(0);
