@@ -2,7 +2,6 @@ package dev.switchboard.bench;
 
 import dev.switchboard.job.DeliveryConfig;
 import dev.switchboard.job.DeliveryJob;
-import dev.switchboard.model.InboundRecord;
 import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.testkit.KafkaClients;
 import dev.switchboard.testkit.OutboundSamples;
@@ -15,8 +14,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -179,11 +176,8 @@ public final class DeliveryBenchmark {
                     Thread.sleep((due - now) / 1_000_000, (int) ((due - now) % 1_000_000));
                 }
             }
-            InboundRecord r = OutboundSamples.records(prefix, "telegram", "acme", i % conversations, "b" + (offset + i),
-                    "reply " + i).get(0);
-            ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(r.topic(), r.key(), r.value());
-            r.headers().forEach((k, v) -> pr.headers().add(new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
-            producer.send(pr);
+            OutboundSamples.send(producer, List.of(OutboundSamples.records(prefix, "telegram", "acme", i % conversations, "b" + (offset + i),
+                    "reply " + i).get(0)));
         }
         producer.flush();
     }

@@ -12,58 +12,27 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** The job's Kafka source and sinks, built from {@link KafkaSettings} and {@link Topics}. */
 public final class ChatKafka {
     private ChatKafka() {}
 
     /** All {@code <prefix>in.<platform>} topics, as raw records. */
-    @SuppressWarnings("deprecation") // OffsetResetStrategy: the connector's API still takes it
     public static KafkaSource<InboundRecord> source(KafkaSettings settings, Topics topics) {
-        var builder = KafkaSource.<InboundRecord>builder()
-                .setBootstrapServers(settings.bootstrapServers())
-                .setGroupId(settings.groupId())
-                .setTopicPattern(topics.inboundPattern())
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(
-                        settings.startFromEarliest() ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST))
-                .setDeserializer(new InboundRecordDeserializer())
-                .setProperty("partition.discovery.interval.ms",
-                        Long.toString(settings.partitionDiscoveryInterval().toMillis()))
-                .setProperty("commit.offsets.on.checkpoint", "true")
-                .setProperty(ConsumerConfig.CLIENT_ID_CONFIG, settings.groupId() + "-source");
-        if (settings.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
-            // Upstream ingress may write transactionally; never read its aborted records.
-            builder.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        }
-        for (Map.Entry<String, String> p : settings.extraProperties().entrySet()) {
-            builder.setProperty(p.getKey(), p.getValue());
-        }
-        return builder.build();
+        // Upstream ingress may write transactionally; with exactly-once, never read its aborted records.
+        return rawSource(settings, settings.groupId(), topics.inboundPattern(), committedOrReset(settings), true,
+                settings.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE, "-source");
     }
 
     /**
      * All {@code <prefix>out.<platform>} topics, for the delivery job: committed records only (the dialogue job may
      * write in transactions), offsets committed on checkpoints under the delivery job's own group.
      */
-    @SuppressWarnings("deprecation") // OffsetResetStrategy: the connector's API still takes it
     public static KafkaSource<InboundRecord> outboundSource(KafkaSettings settings, Topics topics) {
-        var builder = KafkaSource.<InboundRecord>builder()
-                .setBootstrapServers(settings.bootstrapServers())
-                .setGroupId(settings.groupId())
-                .setTopicPattern(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topics.prefix() + "out.")
-                        + "[A-Za-z0-9_-]+"))
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(
-                        settings.startFromEarliest() ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST))
-                .setDeserializer(new InboundRecordDeserializer())
-                .setProperty("partition.discovery.interval.ms",
-                        Long.toString(settings.partitionDiscoveryInterval().toMillis()))
-                .setProperty("commit.offsets.on.checkpoint", "true")
-                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-                .setProperty(ConsumerConfig.CLIENT_ID_CONFIG, settings.groupId() + "-source");
-        for (Map.Entry<String, String> p : settings.extraProperties().entrySet()) {
-            builder.setProperty(p.getKey(), p.getValue());
-        }
-        return builder.build();
+        return rawSource(settings, settings.groupId(),
+                Pattern.compile(Pattern.quote(topics.prefix() + "out.") + "[A-Za-z0-9_-]+"), committedOrReset(settings),
+                true, true, "-source");
     }
 
     /**
@@ -72,18 +41,33 @@ public final class ChatKafka {
      * read before are in the job's state.
      */
     public static KafkaSource<InboundRecord> botsSource(KafkaSettings settings, Topics topics) {
+        // A pattern, not a name: a job may start before anyone created the topic.
+        return rawSource(settings, settings.groupId() + "-bots", Pattern.compile(Pattern.quote(topics.bots())),
+                OffsetsInitializer.earliest(), false, true, "-source");
+    }
+
+    @SuppressWarnings("deprecation") // OffsetResetStrategy: the connector's API still takes it
+    private static OffsetsInitializer committedOrReset(KafkaSettings settings) {
+        return OffsetsInitializer.committedOffsets(
+                settings.startFromEarliest() ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST);
+    }
+
+    /** Raw records of the topics matching {@code pattern}, new topics discovered, the settings' client properties. */
+    private static KafkaSource<InboundRecord> rawSource(KafkaSettings settings, String groupId, Pattern pattern,
+            OffsetsInitializer start, boolean commitOffsets, boolean readCommitted, String clientSuffix) {
         var builder = KafkaSource.<InboundRecord>builder()
                 .setBootstrapServers(settings.bootstrapServers())
-                .setGroupId(settings.groupId() + "-bots")
-                // A pattern, not a name: a job may start before anyone created the topic.
-                .setTopicPattern(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topics.bots())))
-                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setGroupId(groupId)
+                .setTopicPattern(pattern)
+                .setStartingOffsets(start)
                 .setDeserializer(new InboundRecordDeserializer())
                 .setProperty("partition.discovery.interval.ms",
                         Long.toString(settings.partitionDiscoveryInterval().toMillis()))
-                .setProperty("commit.offsets.on.checkpoint", "false")
-                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-                .setProperty(ConsumerConfig.CLIENT_ID_CONFIG, settings.groupId() + "-bots-source");
+                .setProperty("commit.offsets.on.checkpoint", Boolean.toString(commitOffsets))
+                .setProperty(ConsumerConfig.CLIENT_ID_CONFIG, groupId + clientSuffix);
+        if (readCommitted) {
+            builder.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        }
         for (Map.Entry<String, String> p : settings.extraProperties().entrySet()) {
             builder.setProperty(p.getKey(), p.getValue());
         }

@@ -6,7 +6,6 @@ import dev.switchboard.delivery.PlatformApis;
 import dev.switchboard.model.Topics;
 import dev.switchboard.normalize.BotSettings;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.util.TimeUtils;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -37,7 +36,7 @@ public record DeliveryConfig(
         o.put("group-id", new String[] {"switchboard-delivery", "consumer group of the outbound source (offsets committed on checkpoints)"});
         o.put("bots-file", new String[] {null, "properties file of the bots' platform credentials (<bot>.<platform>.<name>=value, * for every bot; see the README's table). Without it every record is dead-lettered no-credentials"});
         o.put("default-bot-id", new String[] {"support", "bot of records without a bot-id header"});
-        o.put("api-base", new String[] {null, "<platform>=URL: scheme, host and port replacing the platform's API (paths stay the platform's); repeat per platform"});
+        o.put("api-base", new String[] {null, /* repeatable */ "<platform>=URL: scheme, host and port replacing the platform's API (paths stay the platform's); repeat per platform"});
         o.put("max-attempts", new String[] {"6", "sends of a record failing with 5xx, a timeout or a connection error before it is dead-lettered"});
         o.put("backoff-initial", new String[] {"500ms", "first retry wait; doubled per retry, with jitter"});
         o.put("backoff-max", new String[] {"30s", "longest retry wait"});
@@ -58,75 +57,47 @@ public record DeliveryConfig(
     }
 
     public static DeliveryConfig parse(List<String> args) {
-        Map<String, String> v = new TreeMap<>();
-        Map<String, String> kafkaProps = new TreeMap<>();
+        Args v = Args.parse(args, OPTIONS, java.util.Set.of("api-base"));
         Map<String, String> bases = new TreeMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "' (options are --name value)");
+        for (String value : v.repeated("api-base")) {
+            int at = value.indexOf('=');
+            String platform = at > 0 ? value.substring(0, at) : "";
+            String url = at > 0 ? value.substring(at + 1) : "";
+            if (!PlatformApis.supports(platform) || !(url.startsWith("http://") || url.startsWith("https://"))) {
+                throw new IllegalArgumentException("--api-base must be <platform>=http(s)://host[:port] with a platform of "
+                        + PlatformApis.platforms() + ", was '" + value + "'");
             }
-            String name = arg.substring(2);
-            String value;
-            int eq = name.indexOf('=');
-            if (eq >= 0 && !name.startsWith("api-base")) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            } else if (name.startsWith("api-base=")) {
-                value = name.substring("api-base=".length());
-                name = "api-base";
-            } else {
-                if (i + 1 >= args.size()) {
-                    throw new IllegalArgumentException("option --" + name + " needs a value");
-                }
-                value = args.get(++i);
-            }
-            if (name.startsWith("kafka.")) {
-                kafkaProps.put(name.substring("kafka.".length()), value);
-            } else if (name.equals("api-base")) {
-                int at = value.indexOf('=');
-                String platform = at > 0 ? value.substring(0, at) : "";
-                String url = at > 0 ? value.substring(at + 1) : "";
-                if (!PlatformApis.supports(platform) || !(url.startsWith("http://") || url.startsWith("https://"))) {
-                    throw new IllegalArgumentException("--api-base must be <platform>=http(s)://host[:port] with a platform of "
-                            + PlatformApis.platforms() + ", was '" + value + "'");
-                }
-                bases.put(platform, url);
-            } else if (OPTIONS.containsKey(name)) {
-                v.put(name, value);
-            } else {
-                throw new IllegalArgumentException("unknown option --" + name + " (known: " + String.join(", ", OPTIONS.keySet()) + ", kafka.<property>)");
-            }
+            bases.put(platform, url);
         }
-        String bootstrap = get(v, "bootstrap-servers");
+        String bootstrap = v.get("bootstrap-servers");
         if (bootstrap == null || bootstrap.isBlank()) {
             throw new IllegalArgumentException("--bootstrap-servers is required");
         }
-        String startFrom = get(v, "start-from");
+        String startFrom = v.get("start-from");
         if (!startFrom.equals("earliest") && !startFrom.equals("latest")) {
             throw new IllegalArgumentException("--start-from must be earliest or latest, was '" + startFrom + "'");
         }
-        KafkaSettings kafka = new KafkaSettings(bootstrap, get(v, "group-id"), DeliveryGuarantee.AT_LEAST_ONCE,
-                "switchboard-delivery", Duration.ofMinutes(15), duration(v, "partition-discovery-interval"),
-                startFrom.equals("earliest"), kafkaProps);
-        Topics topics = new Topics(get(v, "topic-prefix"));
+        KafkaSettings kafka = new KafkaSettings(bootstrap, v.get("group-id"), DeliveryGuarantee.AT_LEAST_ONCE,
+                "switchboard-delivery", Duration.ofMinutes(15), v.duration("partition-discovery-interval", true),
+                startFrom.equals("earliest"), v.kafka());
+        Topics topics = new Topics(v.get("topic-prefix"));
         float failureRate;
         try {
-            failureRate = Float.parseFloat(get(v, "breaker-failure-rate"));
+            failureRate = Float.parseFloat(v.get("breaker-failure-rate"));
         } catch (NumberFormatException e) {
             failureRate = -1;
         }
         if (failureRate <= 0 || failureRate > 1) {
-            throw new IllegalArgumentException("--breaker-failure-rate must be in (0, 1], was '" + get(v, "breaker-failure-rate") + "'");
+            throw new IllegalArgumentException("--breaker-failure-rate must be in (0, 1], was '" + v.get("breaker-failure-rate") + "'");
         }
-        DeliverySettings delivery = new DeliverySettings(topics.prefix(), get(v, "default-bot-id"), bases,
-                positive(v, "max-attempts"), duration(v, "backoff-initial"), duration(v, "backoff-max"),
-                duration(v, "rate-limit-fallback"), duration(v, "request-timeout"), failureRate,
-                positive(v, "breaker-window"), duration(v, "breaker-open"));
-        String parallelism = get(v, "parallelism");
-        return new DeliveryConfig(kafka, topics, delivery, JobConfig.botSettings(get(v, "bots-file")),
-                duration(v, "dedup-ttl"), duration(v, "recovery-lookback"), positive(v, "capacity"), duration(v, "checkpoint-interval"),
-                get(v, "checkpoint-dir"), parallelism == null ? -1 : positive(v, "parallelism"));
+        DeliverySettings delivery = new DeliverySettings(topics.prefix(), v.get("default-bot-id"), bases,
+                v.positive("max-attempts"), v.duration("backoff-initial", true), v.duration("backoff-max", true),
+                v.duration("rate-limit-fallback", true), v.duration("request-timeout", true), failureRate,
+                v.positive("breaker-window"), v.duration("breaker-open", true));
+        String parallelism = v.get("parallelism");
+        return new DeliveryConfig(kafka, topics, delivery, JobConfig.botSettings(v.get("bots-file")),
+                v.duration("dedup-ttl", true), v.duration("recovery-lookback", true), v.positive("capacity"), v.duration("checkpoint-interval", true),
+                v.get("checkpoint-dir"), parallelism == null ? -1 : v.positive("parallelism"));
     }
 
     /** Client properties for the delivery log's own producer and recovery reader. */
@@ -136,33 +107,4 @@ public record DeliveryConfig(
         return p;
     }
 
-    private static String get(Map<String, String> values, String name) {
-        return values.getOrDefault(name, OPTIONS.get(name)[0]);
-    }
-
-    private static int positive(Map<String, String> values, String name) {
-        String raw = get(values, name);
-        try {
-            int n = Integer.parseInt(raw.trim());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // below
-        }
-        throw new IllegalArgumentException("--" + name + " must be a positive integer, was '" + raw + "'");
-    }
-
-    private static Duration duration(Map<String, String> values, String name) {
-        String raw = get(values, name);
-        try {
-            Duration d = TimeUtils.parseDuration(raw);
-            if (!d.isNegative() && !d.isZero()) {
-                return d;
-            }
-        } catch (RuntimeException ignored) {
-            // below
-        }
-        throw new IllegalArgumentException("--" + name + " must be a positive duration such as 30s or 10min, was '" + raw + "'");
-    }
 }

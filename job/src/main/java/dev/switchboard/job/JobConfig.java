@@ -11,15 +11,12 @@ import dev.switchboard.redis.Identities;
 import dev.switchboard.redis.RedisSettings;
 import dev.switchboard.understand.InferenceSettings;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.util.TimeUtils;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The job's configuration, parsed once from {@code --name value} arguments (or {@code --name=value}),
@@ -89,40 +86,9 @@ public record JobConfig(
 
     /** Parses arguments; {@code kafka.<property>} options pass client properties through. */
     public static JobConfig parse(List<String> args) {
-        Map<String, String> values = new TreeMap<>();
-        Map<String, String> kafkaProps = new TreeMap<>();
-        List<Path> botFiles = new ArrayList<>();
-        List<Path> botDirs = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "' (options are --name value)");
-            }
-            String name = arg.substring(2);
-            String value;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            } else {
-                if (i + 1 >= args.size()) {
-                    throw new IllegalArgumentException("option --" + name + " needs a value");
-                }
-                value = args.get(++i);
-            }
-            if (name.startsWith("kafka.")) {
-                kafkaProps.put(name.substring("kafka.".length()), value);
-            } else if (name.equals("bot")) {
-                botFiles.add(Path.of(value));
-            } else if (name.equals("bots-dir")) {
-                botDirs.add(Path.of(value));
-            } else if (OPTIONS.containsKey(name)) {
-                values.put(name, value);
-            } else {
-                throw new IllegalArgumentException("unknown option --" + name + " (known: " + String.join(", ", OPTIONS.keySet()) + ", kafka.<property>)");
-            }
-        }
-        return fromValues(values, kafkaProps, definitions(botFiles, botDirs));
+        Args a = Args.parse(args, OPTIONS, java.util.Set.of("bot", "bots-dir"));
+        return fromValues(a, definitions(a.repeated("bot").stream().map(Path::of).toList(),
+                a.repeated("bots-dir").stream().map(Path::of).toList()));
     }
 
     /** The bots: the given files and directories, or the shipped support bot. */
@@ -137,18 +103,18 @@ public record JobConfig(
         }
     }
 
-    private static JobConfig fromValues(Map<String, String> v, Map<String, String> kafkaProps, Bots definitions) {
-        String bootstrap = get(v, "bootstrap-servers");
+    private static JobConfig fromValues(Args v, Bots definitions) {
+        String bootstrap = v.get("bootstrap-servers");
         if (bootstrap == null || bootstrap.isBlank()) {
             throw new IllegalArgumentException("--bootstrap-servers is required");
         }
-        DeliveryGuarantee guarantee = switch (get(v, "delivery-guarantee")) {
+        DeliveryGuarantee guarantee = switch (v.get("delivery-guarantee")) {
             case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
             case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
             default -> throw new IllegalArgumentException(
-                    "--delivery-guarantee must be at-least-once or exactly-once, was '" + get(v, "delivery-guarantee") + "'");
+                    "--delivery-guarantee must be at-least-once or exactly-once, was '" + v.get("delivery-guarantee") + "'");
         };
-        String startFrom = get(v, "start-from");
+        String startFrom = v.get("start-from");
         if (!startFrom.equals("earliest") && !startFrom.equals("latest")) {
             throw new IllegalArgumentException("--start-from must be earliest or latest, was '" + startFrom + "'");
         }
@@ -156,16 +122,16 @@ public record JobConfig(
         DialogueSettings dialogue;
         Topics topics;
         try {
-            kafka = new KafkaSettings(bootstrap, get(v, "group-id"), guarantee, get(v, "transactional-id-prefix"),
-                    duration(v, "transaction-timeout"), duration(v, "partition-discovery-interval"),
-                    startFrom.equals("earliest"), kafkaProps);
-            dialogue = new DialogueSettings(integer(v, "history-size"), integer(v, "dedup-window"),
-                    duration(v, "session-timeout"), DialogueSettings.DEFAULTS.maxTurnTextLength());
-            topics = new Topics(get(v, "topic-prefix"));
+            kafka = new KafkaSettings(bootstrap, v.get("group-id"), guarantee, v.get("transactional-id-prefix"),
+                    v.duration("transaction-timeout", false), v.duration("partition-discovery-interval", false),
+                    startFrom.equals("earliest"), v.kafka());
+            dialogue = new DialogueSettings(v.integer("history-size"), v.integer("dedup-window"),
+                    v.duration("session-timeout", false), DialogueSettings.DEFAULTS.maxTurnTextLength());
+            topics = new Topics(v.get("topic-prefix"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        Duration checkpointInterval = duration(v, "checkpoint-interval");
+        Duration checkpointInterval = v.duration("checkpoint-interval", false);
         if (checkpointInterval.toMillis() < 10) {
             throw new IllegalArgumentException("--checkpoint-interval must be at least 10ms");
         }
@@ -173,12 +139,12 @@ public record JobConfig(
                 && kafka.transactionTimeout().compareTo(checkpointInterval.multipliedBy(2)) < 0) {
             throw new IllegalArgumentException("--transaction-timeout must be at least twice --checkpoint-interval");
         }
-        String parallelism = get(v, "parallelism");
-        int p = parallelism == null ? -1 : integer(v, "parallelism");
+        String parallelism = v.get("parallelism");
+        int p = parallelism == null ? -1 : v.integer("parallelism");
         if (parallelism != null && p < 1) {
             throw new IllegalArgumentException("--parallelism must be at least 1");
         }
-        String botId = get(v, "default-bot-id");
+        String botId = v.get("default-bot-id");
         if (botId == null) {
             botId = definitions.first().id();
         }
@@ -186,15 +152,15 @@ public record JobConfig(
             throw new IllegalArgumentException("--default-bot-id '" + botId + "' is none of the bots given ("
                     + String.join(", ", definitions.ids()) + ")");
         }
-        int capacity = integer(v, "understand-capacity");
+        int capacity = v.integer("understand-capacity");
         if (capacity < 1) {
             throw new IllegalArgumentException("--understand-capacity must be at least 1");
         }
-        String groupPolicy = get(v, "group-policy");
+        String groupPolicy = v.get("group-policy");
         if (!groupPolicy.equals("addressed") && !groupPolicy.equals("answer-all")) {
             throw new IllegalArgumentException("--group-policy must be addressed or answer-all, was '" + groupPolicy + "'");
         }
-        String model = get(v, "intent-model");
+        String model = v.get("intent-model");
         String modelPath = null;
         String modelBot = null;
         if (!model.equals("trained") && !model.equals("rules")) {
@@ -210,20 +176,20 @@ public record JobConfig(
         try {
             inference = model.equals("rules") ? InferenceSettings.RULES_ONLY
                     : new InferenceSettings(modelPath, modelBot, false,
-                            integer(v, "inference-batch-size"), duration(v, "inference-max-delay"),
-                            integer(v, "inference-queue-capacity"), integer(v, "inference-workers"));
+                            v.integer("inference-batch-size"), v.duration("inference-max-delay", false),
+                            v.integer("inference-queue-capacity"), v.integer("inference-workers"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage() + " (--inference-batch-size, --inference-max-delay,"
                     + " --inference-queue-capacity, --inference-workers)", e);
         }
-        return new JobConfig(kafka, topics, botId, dialogue, checkpointInterval, get(v, "checkpoint-dir"),
-                duration(v, "buffer-timeout"), p,
-                duration(v, "understand-timeout"), capacity, inference, botSettings(get(v, "bots-file")), groupPolicy,
-                bool(v, "answer-edits"), definitions, stateCipher(get(v, "state-key-file"), definitions), redis(v));
+        return new JobConfig(kafka, topics, botId, dialogue, checkpointInterval, v.get("checkpoint-dir"),
+                v.duration("buffer-timeout", false), p,
+                v.duration("understand-timeout", false), capacity, inference, botSettings(v.get("bots-file")), groupPolicy,
+                v.bool("answer-edits"), definitions, stateCipher(v.get("state-key-file"), definitions), redis(v));
     }
 
-    private static RedisSettings redis(Map<String, String> v) {
-        String address = get(v, "redis");
+    private static RedisSettings redis(Args v) {
+        String address = v.get("redis");
         if (address == null) {
             return null;
         }
@@ -231,17 +197,17 @@ public record JobConfig(
             throw new IllegalArgumentException("--redis must be redis://host:port, rediss://host:port or a Redisson YAML file; '"
                     + address + "' is neither");
         }
-        String prefix = get(v, "redis-key-prefix");
+        String prefix = v.get("redis-key-prefix");
         if (prefix.contains("{") || prefix.contains("}") || prefix.isBlank()) {
             throw new IllegalArgumentException("--redis-key-prefix must be non-empty and without braces, was '" + prefix + "'");
         }
         long size;
         try {
-            size = Long.parseLong(get(v, "identity-cache-size").trim());
+            size = Long.parseLong(v.get("identity-cache-size").trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--identity-cache-size must be an integer, was '" + get(v, "identity-cache-size") + "'");
+            throw new IllegalArgumentException("--identity-cache-size must be an integer, was '" + v.get("identity-cache-size") + "'");
         }
-        return new RedisSettings(address, prefix, duration(v, "redis-timeout"), size, duration(v, "identity-cache-ttl"));
+        return new RedisSettings(address, prefix, v.duration("redis-timeout", false), size, v.duration("identity-cache-ttl", false));
     }
 
     /** The state key file's keys; required when a bot has sensitive slots, so that none is stored in the clear. */
@@ -269,37 +235,4 @@ public record JobConfig(
         return file == null ? BotSettings.NONE : BotSettings.fromFile(Path.of(file));
     }
 
-    private static String get(Map<String, String> values, String name) {
-        return values.getOrDefault(name, OPTIONS.get(name)[0]);
-    }
-
-    private static Duration duration(Map<String, String> values, String name) {
-        String raw = get(values, name);
-        try {
-            Duration d = TimeUtils.parseDuration(raw);
-            if (d.isNegative()) {
-                throw new IllegalArgumentException("negative");
-            }
-            return d;
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("--" + name + " must be a duration such as 30s or 10min, was '" + raw + "'");
-        }
-    }
-
-    private static boolean bool(Map<String, String> values, String name) {
-        String raw = get(values, name);
-        if (!raw.equals("true") && !raw.equals("false")) {
-            throw new IllegalArgumentException("--" + name + " must be true or false, was '" + raw + "'");
-        }
-        return Boolean.parseBoolean(raw);
-    }
-
-    private static int integer(Map<String, String> values, String name) {
-        String raw = get(values, name);
-        try {
-            return Integer.parseInt(raw.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be an integer, was '" + raw + "'");
-        }
-    }
 }

@@ -2,7 +2,6 @@ package dev.switchboard.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.model.InboundRecord;
 import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.testkit.KafkaClients;
 import dev.switchboard.testkit.OutboundSamples;
@@ -16,8 +15,6 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +22,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,11 +63,8 @@ class DeliveryBackpressureITCase {
             JobID id = flink.submitJob(DeliveryJob.build(StreamExecutionEnvironment.getExecutionEnvironment(
                     DeliveryJob.jobConfiguration(config)), config).getStreamGraph().getJobGraph()).get().getJobID();
             for (int i = 0; i < RECORDS; i++) {
-                InboundRecord r = OutboundSamples.records(prefix, "telegram", "acme", i, "s" + i,
-                        "a slow platform " + i + " " + "x".repeat(200)).get(0);
-                ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(r.topic(), r.key(), r.value());
-                r.headers().forEach((k, v) -> pr.headers().add(new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
-                producer.send(pr);
+                OutboundSamples.send(producer, List.of(OutboundSamples.records(prefix, "telegram", "acme", i, "s" + i,
+                        "a slow platform " + i + " " + "x".repeat(200)).get(0)));
             }
             producer.flush();
 

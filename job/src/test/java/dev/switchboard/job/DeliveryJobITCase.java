@@ -15,8 +15,6 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -151,13 +149,10 @@ class DeliveryJobITCase {
         for (int m = from; m < to; m++) {
             for (String platform : OutboundSamples.PLATFORMS) {
                 for (int c = 0; c < CONVERSATIONS; c++) {
-                    for (InboundRecord r : OutboundSamples.records(prefix, platform, "acme", c, "src-" + c + "-" + m,
-                            "c" + c + " m" + m)) {
-                        ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(r.topic(), r.key(), r.value());
-                        r.headers().forEach((k, v) -> pr.headers().add(new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
-                        producer.send(pr);
-                        n++;
-                    }
+                    List<InboundRecord> rs = OutboundSamples.records(prefix, platform, "acme", c, "src-" + c + "-" + m,
+                            "c" + c + " m" + m);
+                    OutboundSamples.send(producer, rs);
+                    n += rs.size();
                 }
             }
         }

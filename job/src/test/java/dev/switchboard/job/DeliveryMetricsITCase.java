@@ -1,6 +1,5 @@
 package dev.switchboard.job;
 
-import dev.switchboard.model.InboundRecord;
 import dev.switchboard.testkit.EmbeddedKafka;
 import dev.switchboard.testkit.KafkaClients;
 import dev.switchboard.testkit.OutboundSamples;
@@ -11,12 +10,9 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,10 +61,7 @@ class DeliveryMetricsITCase {
             fake.script("slack", Trouble.RATE_LIMITED, Trouble.PERMANENT);
             for (String platform : List.of("telegram", "slack")) {
                 for (int c = 0; c < 5; c++) {
-                    InboundRecord r = OutboundSamples.records(prefix, platform, "acme", c, "m" + c, "hello " + c).get(0);
-                    ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(r.topic(), r.key(), r.value());
-                    r.headers().forEach((k, v) -> pr.headers().add(new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
-                    producer.send(pr);
+                    OutboundSamples.send(producer, List.of(OutboundSamples.records(prefix, platform, "acme", c, "m" + c, "hello " + c).get(0)));
                 }
             }
             producer.flush();

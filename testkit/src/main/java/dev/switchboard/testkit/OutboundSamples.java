@@ -22,6 +22,17 @@ public final class OutboundSamples {
 
     private OutboundSamples() {}
 
+    /** Writes records as they are (topic, key, value, headers); does not flush. */
+    public static void send(org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer, List<InboundRecord> records) {
+        for (InboundRecord r : records) {
+            org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> pr =
+                    new org.apache.kafka.clients.producer.ProducerRecord<>(r.topic(), r.key(), r.value());
+            r.headers().forEach((k, v) -> pr.headers().add(
+                    new org.apache.kafka.common.header.internals.RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
+            producer.send(pr);
+        }
+    }
+
     /** A reply to conversation number {@code n} on {@code platform}, as the formatter builds it. */
     public static Reply reply(String platform, int n, String text) {
         return switch (platform) {

@@ -6,12 +6,9 @@ import dev.switchboard.testkit.KafkaClients;
 import dev.switchboard.testkit.OutboundSamples;
 import dev.switchboard.testkit.PlatformApiFake;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -113,12 +110,9 @@ class DeliverKillITCase {
         int n = 0;
         for (String platform : OutboundSamples.PLATFORMS) {
             for (int c = 0; c < 2; c++) {
-                for (InboundRecord r : OutboundSamples.records(prefix, platform, "acme", c, "k" + c + "-" + m, "c" + c + " m" + m)) {
-                    ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(r.topic(), r.key(), r.value());
-                    r.headers().forEach((k, v) -> pr.headers().add(new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
-                    producer.send(pr);
-                    n++;
-                }
+                List<InboundRecord> rs = OutboundSamples.records(prefix, platform, "acme", c, "k" + c + "-" + m, "c" + c + " m" + m);
+                OutboundSamples.send(producer, rs);
+                n += rs.size();
             }
         }
         producer.flush();
