@@ -69,7 +69,7 @@ public final class DeliveryGate extends KeyedProcessFunction<String, InboundReco
             OutboundRequest partial = new OutboundRequest(null, null, null, ctx.getCurrentKey(), null, null,
                     record.value() == null ? new byte[0] : record.value(), null, record.timestamp(), record);
             ctx.output(DEAD_LETTERS, Sender.deadLetter(partial, m.errorClass(), m.getMessage(), null, 0,
-                    settings.topicPrefix() + "delivery.dlq"));
+                    new dev.switchboard.model.Topics(settings.topicPrefix()).deliveryDeadLetters()));
             return;
         }
         if (taken.contains(r.idempotencyKey())) {

@@ -75,7 +75,7 @@ public final class SendFunction extends RichAsyncFunction<InboundRecord, Outboun
     }
 
     private String deliveredTopic() {
-        return settings.topicPrefix() + "delivered";
+        return new dev.switchboard.model.Topics(settings.topicPrefix()).delivered();
     }
 
     @Override

@@ -72,7 +72,7 @@ public final class Sender {
         this.limits = new RateLimits(credentials, parallelism, System::nanoTime);
         this.breakers = breakers;
         this.tokens = tokens;
-        this.deadLetterTopic = settings.topicPrefix() + "delivery.dlq";
+        this.deadLetterTopic = new dev.switchboard.model.Topics(settings.topicPrefix()).deliveryDeadLetters();
     }
 
     /** The HTTP client the delivery job uses: HTTP/2 where the platform offers it, connections reused. */

@@ -135,7 +135,7 @@ public final class DeliveryJob {
                 .uid(DeliveryIds.SEND).name("send");
         abandoned.union(gated.getSideOutput(DeliveryGate.DEAD_LETTERS))
                 .sinkTo(ChatKafka.sink(config.kafka(), "delivery-dlq"))
-                .uid(DeliveryIds.SINK_DEAD_LETTERS).name("kafka: " + prefix + "delivery.dlq");
+                .uid(DeliveryIds.SINK_DEAD_LETTERS).name("kafka: " + config.topics().deliveryDeadLetters());
         return env;
     }
 }

@@ -220,10 +220,7 @@ class ManifestsTest {
             partitions.put(t.path("spec").path("topicName").asText(), t.path("spec").path("partitions").asInt());
         }
         Topics contract = Topics.withDefaultPrefix();
-        List<String> expected = new ArrayList<>(contract.all(Platforms.SUPPORTED));
-        expected.add(contract.prefix() + "delivered");
-        expected.add(contract.prefix() + "delivery.dlq");
-        assertThat(partitions).containsOnlyKeys(expected);
+        assertThat(partitions).containsOnlyKeys(contract.all(Platforms.SUPPORTED));
 
         int parallelism = deployment.getSpec().getJob().getParallelism();
         int maxByAutoscaler = Integer.parseInt(deployment.getSpec().getFlinkConfiguration().get("job.autoscaler.vertex.max-parallelism"));

@@ -70,7 +70,17 @@ public final class Topics implements Serializable {
         return prefix + "bots.errors";
     }
 
-    /** Every topic the job reads or writes for these platforms, for creating them. */
+    /** The delivery job's log: one outcome per outbound record (delivered or abandoned), keyed by conversation. */
+    public String delivered() {
+        return prefix + "delivered";
+    }
+
+    /** Outbound records the delivery job abandoned, with the platform's reason. */
+    public String deliveryDeadLetters() {
+        return prefix + "delivery.dlq";
+    }
+
+    /** Every topic the two jobs read or write for these platforms, for creating them. */
     public java.util.List<String> all(java.util.Collection<String> platforms) {
         java.util.List<String> names = new java.util.ArrayList<>();
         for (String p : platforms) {
@@ -82,6 +92,8 @@ public final class Topics implements Serializable {
         names.add(notifications());
         names.add(bots());
         names.add(botErrors());
+        names.add(delivered());
+        names.add(deliveryDeadLetters());
         return names;
     }
 

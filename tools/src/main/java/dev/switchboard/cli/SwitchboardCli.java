@@ -348,7 +348,7 @@ public final class SwitchboardCli {
                 "auto.offset.reset", "earliest", "isolation.level", "read_committed",
                 "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class,
                 "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class))) {
-            consumer.subscribe(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix) + "(out\\..+|dlq|handoff)"));
+            consumer.subscribe(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix) + "(out\\..+|dlq|handoff|delivered|delivery\\.dlq)"));
             while (!Thread.currentThread().isInterrupted()) {
                 for (var r : consumer.poll(java.time.Duration.ofMillis(500))) {
                     var json = Json.MAPPER.createObjectNode();
@@ -437,7 +437,7 @@ public final class SwitchboardCli {
         s.println("  savepoint inspect|show|erase-user ...  the dialogue state of a savepoint (see README, Savepoint tools)");
         s.println("  erase-user --redis URL --bot ID --platform P --user ID   a user's links and routes in Redis (with savepoint erase-user)");
         s.println("  kafka [--topic-prefix chat.]   a real single-node KRaft broker with the topics, until Ctrl-C");
-        s.println("  tail --bootstrap-servers H:P   print replies, dead letters and handoffs as JSON lines");
+        s.println("  tail --bootstrap-servers H:P   print replies, dead letters, handoffs and delivery outcomes as JSON lines");
         s.println("  classify [--bot FILE]          utterances on stdin, one per line -> the bot's intent and probability as JSON lines");
         s.println("  check --bot FILE               check a bot definition: problems as file:line:column, a summary, model accuracy");
         s.println("  chat --bot FILE                talk to a bot in the terminal (one JSON line per message when piped)");

@@ -118,10 +118,7 @@ public final class Demo {
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              RedisProcess redis = RedisProcess.start(checkpoints.resolve("redis"))) {
             int orders = SampleOrders.fill(redis.address(), DemoTraffic.FIRST_ORDER, ORDERS);
-            List<String> allTopics = new ArrayList<>(topics.all(Platforms.SUPPORTED));
-            allTopics.add(topics.prefix() + "delivered");
-            allTopics.add(topics.prefix() + "delivery.dlq");
-            kafka.createTopics(allTopics, 2);
+            kafka.createTopics(topics.all(Platforms.SUPPORTED), 2);
 
             // Two tenants: the shipped support and restaurant bots, the restaurant's phone numbers sealed with a
             // key made for this run.
@@ -172,7 +169,7 @@ public final class Demo {
                     + " and " + DeliveryJob.JOB_NAME + " " + deliveryJob + ")");
             out.println("Platform APIs:  " + platforms.base() + "   (local fakes of the nine platforms' send APIs, with their"
                     + " credentials, limits and answers; the delivery job sends every reply there by HTTP and logs it on "
-                    + topics.prefix() + "delivered)");
+                    + topics.delivered() + ")");
             out.println("Redis:          " + redis.address() + "   (" + redis.binary() + "; " + orders + " orders as hashes "
                     + SampleOrders.PREFIX + "<number>, linked identities and routes under " + Identities.DEFAULT_PREFIX + "{<bot>}:...)");
             Gateway gateway = Gateway.start(new Gateway.Settings(kafka.bootstrapServers(), topics, new BotSettings(Map.of(
@@ -272,7 +269,7 @@ public final class Demo {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                 long now = System.currentTimeMillis();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
-                    if (r.topic().equals(topics.prefix() + "delivered")) {
+                    if (r.topic().equals(topics.delivered())) {
                         String outcome = new String(r.value(), StandardCharsets.UTF_8);
                         if (outcome.contains("\"status\":\"delivered\"")) {
                             delivered++;
