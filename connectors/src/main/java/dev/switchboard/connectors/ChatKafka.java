@@ -2,6 +2,7 @@ package dev.switchboard.connectors;
 
 import dev.switchboard.model.InboundRecord;
 import dev.switchboard.model.OutboundRecord;
+import dev.switchboard.model.Platforms;
 import dev.switchboard.model.Topics;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -27,11 +28,12 @@ public final class ChatKafka {
 
     /**
      * All {@code <prefix>out.<platform>} topics, for the delivery job: committed records only (the dialogue job may
-     * write in transactions), offsets committed on checkpoints under the delivery job's own group.
+     * write in transactions), offsets committed on checkpoints under the delivery job's own group. Not
+     * {@code <prefix>out.web}: the gateway pushes those to the pages itself.
      */
     public static KafkaSource<InboundRecord> outboundSource(KafkaSettings settings, Topics topics) {
         return rawSource(settings, settings.groupId(),
-                Pattern.compile(Pattern.quote(topics.prefix() + "out.") + "[A-Za-z0-9_-]+"), committedOrReset(settings),
+                Pattern.compile(Pattern.quote(topics.prefix() + "out.") + "(?!" + Platforms.WEB + "$)[A-Za-z0-9_-]+"), committedOrReset(settings),
                 true, true, "-source");
     }
 

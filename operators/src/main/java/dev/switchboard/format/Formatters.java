@@ -11,7 +11,7 @@ public final class Formatters {
     static {
         for (Formatter f : new Formatter[] {new TelegramFormatter(), new SlackFormatter(), new WhatsAppFormatter(),
                 new DiscordFormatter(), new LineFormatter(), new FeishuFormatter(), new DingTalkFormatter(),
-                new WeComFormatter(), new WeChatFormatter()}) {
+                new WeComFormatter(), new WeChatFormatter(), new WebFormatter()}) {
             BY_PLATFORM.put(f.platform(), f);
         }
     }

@@ -13,9 +13,14 @@ public final class Platforms {
     public static final String DINGTALK = "dingtalk";
     public static final String WECOM = "wecom";
     public static final String WECHAT = "wechat";
+    /** The company's own web and app chat, served by the gateway (JWT-authenticated, replies pushed to the page). */
+    public static final String WEB = "web";
 
-    /** Platforms this build can normalize and format. */
-    public static final List<String> SUPPORTED = List.of(TELEGRAM, SLACK, WHATSAPP, DISCORD, LINE, FEISHU, DINGTALK, WECOM, WECHAT);
+    /** The instant-messaging platforms: their servers call the gateway and the delivery job calls theirs. */
+    public static final List<String> MESSAGING = List.of(TELEGRAM, SLACK, WHATSAPP, DISCORD, LINE, FEISHU, DINGTALK, WECOM, WECHAT);
+
+    /** Platforms this build can normalize and format: the messaging platforms and the web channel. */
+    public static final List<String> SUPPORTED = List.of(TELEGRAM, SLACK, WHATSAPP, DISCORD, LINE, FEISHU, DINGTALK, WECOM, WECHAT, WEB);
 
     private Platforms() {}
 }

@@ -15,7 +15,7 @@ public final class Normalizers {
         for (Normalizer n : new Normalizer[] {new TelegramNormalizer(), new SlackNormalizer(), new WhatsAppNormalizer(),
                 new DiscordNormalizer(), new LineNormalizer(), new FeishuNormalizer(secrets), new DingTalkNormalizer(),
                 new WeChatFamilyNormalizer(dev.switchboard.model.Platforms.WECOM, secrets),
-                new WeChatFamilyNormalizer(dev.switchboard.model.Platforms.WECHAT, secrets)}) {
+                new WeChatFamilyNormalizer(dev.switchboard.model.Platforms.WECHAT, secrets), new WebNormalizer()}) {
             byPlatform.put(n.platform(), n);
         }
     }

@@ -213,7 +213,7 @@ public final class DemoTraffic implements Runnable {
 
     private Conversation newConversation() {
         long n = nextConversation++;
-        String platform = Platforms.SUPPORTED.get((int) (n % Platforms.SUPPORTED.size()));
+        String platform = Platforms.MESSAGING.get((int) (n % Platforms.MESSAGING.size()));
         String name = NAMES[random.nextInt(NAMES.length)];
         String userId;
         String chatId;
