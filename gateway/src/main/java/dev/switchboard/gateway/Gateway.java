@@ -211,8 +211,30 @@ public final class Gateway implements AutoCloseable {
     /** The bots file key of a bot's Bot API token, for long polling. */
     public static final String TELEGRAM_BOT_TOKEN = "bot-token";
 
+    private volatile WebChannel web;
+
+    /**
+     * Serves the web channel ({@code /v1/web/<bot>/messages|events|token}, the page {@code /chat/<bot>}) for the
+     * bots with a {@code web.jwt-secret} or {@code web.jwks-file}, and pushes the replies on {@code chat.out.web} to
+     * their pages. {@code visitorTokens}: anyone may get a short-lived token as an anonymous visitor (the demo and
+     * local trials; off in production, where the company's own login issues the tokens).
+     */
+    public void serveWeb(boolean visitorTokens) {
+        web = new WebChannel(vertx, producer, settings.bootstrapServers(), settings.kafkaProperties(), settings.topics(),
+                new WebTokens(settings.secrets()), visitorTokens);
+    }
+
     private void handle(HttpServerRequest req) {
         String path = req.path();
+        if (WebChannel.owns(path)) {
+            WebChannel channel = web;
+            if (channel == null) {
+                answer(req, 404, "text/plain; charset=utf-8", "the web channel is off on this gateway (--web true)\n");
+            } else {
+                channel.handle(req);
+            }
+            return;
+        }
         if (path.equals("/healthz")) {
             health(req);
             return;
@@ -380,6 +402,9 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        if (web != null) {
+            web.close();
+        }
         for (Connector c : connectors) {
             try {
                 c.close();

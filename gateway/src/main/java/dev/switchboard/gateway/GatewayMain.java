@@ -23,7 +23,8 @@ public final class GatewayMain {
     public static final String USAGE = "usage: switchboard gateway --bootstrap-servers H:P --bots-file FILE [--port 8080]"
             + " [--topic-prefix chat.] [--max-body-bytes 1048576] [--ack-timeout 3s] [--telegram-polling true]"
             + " [--telegram-api https://api.telegram.org] [--discord-gateway true] [--discord-gateway-url wss://gateway.discord.gg]"
-            + " [--slack-socket-mode true] [--slack-api https://slack.com/api] [--kafka.<property> value]";
+            + " [--slack-socket-mode true] [--slack-api https://slack.com/api] [--web true] [--web-visitor-tokens false]"
+            + " [--kafka.<property> value]";
 
     private GatewayMain() {}
 
@@ -59,6 +60,12 @@ public final class GatewayMain {
             List<String> polled = gateway.pollTelegram(option(args, "--telegram-api", "https://api.telegram.org"), 30);
             out.println("long-polling Telegram for " + (polled.isEmpty() ? "no bot (no <bot>.telegram.bot-token in the bots file)"
                     : "bots " + String.join(", ", polled)));
+        }
+        if (Boolean.parseBoolean(option(args, "--web", "true"))) {
+            boolean visitors = Boolean.parseBoolean(option(args, "--web-visitor-tokens", "false"));
+            gateway.serveWeb(visitors);
+            out.println("web channel: POST /v1/web/<botId>/messages, GET /v1/web/<botId>/events (JWT), page GET /chat/<botId>"
+                    + (visitors ? "; anonymous visitor tokens ON (POST /v1/web/<botId>/token)" : ""));
         }
         out.println("gateway on http://0.0.0.0:" + gateway.port() + ": POST /webhooks/<platform>/<botId> (GET for handshakes),"
                 + " GET /healthz, GET /metrics; writing to " + settings.topics().prefix() + "in.<platform> at "
@@ -104,7 +111,7 @@ public final class GatewayMain {
                         }
                     }
                     case "--telegram-api", "--discord-gateway-url", "--slack-api" -> URI.create(v);
-                    case "--discord-gateway", "--slack-socket-mode" -> {
+                    case "--discord-gateway", "--slack-socket-mode", "--web", "--web-visitor-tokens" -> {
                         if (!v.equals("true") && !v.equals("false")) {
                             throw new IllegalArgumentException(a + " is true or false, was '" + v + "'");
                         }
