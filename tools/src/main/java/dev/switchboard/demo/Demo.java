@@ -172,11 +172,17 @@ public final class Demo {
                     + topics.delivered() + ")");
             out.println("Redis:          " + redis.address() + "   (" + redis.binary() + "; " + orders + " orders as hashes "
                     + SampleOrders.PREFIX + "<number>, linked identities and routes under " + Identities.DEFAULT_PREFIX + "{<bot>}:...)");
+            // The web channel's signing secret, made for this run; visitors get tokens of their own from the page.
+            byte[] webSecret = new byte[32];
+            new java.security.SecureRandom().nextBytes(webSecret);
             Gateway gateway = Gateway.start(new Gateway.Settings(kafka.bootstrapServers(), topics, new BotSettings(Map.of(
                     "*.telegram.secret-token", DEMO_TELEGRAM_SECRET, "*.slack.signing-secret", "demo-signing-secret",
-                    "*.whatsapp.app-secret", "demo-app-secret", "*.line.channel-secret", "demo-channel-secret")),
+                    "*.whatsapp.app-secret", "demo-app-secret", "*.line.channel-secret", "demo-channel-secret",
+                    "*.web.jwt-secret", Base64.getEncoder().encodeToString(webSecret))),
                     options.gatewayPort(), Gateway.Settings.DEFAULT_MAX_BODY, null, Map.of(), System::currentTimeMillis));
             closeables.add(gateway);
+            gateway.serveWeb(true);
+            out.println("Chat with it:   open http://localhost:" + gateway.port() + "/chat/support   (the web channel; also /chat/trattoria)");
             out.println("Gateway:        http://localhost:" + gateway.port() + "/webhooks/<platform>/<botId>   (secrets of the demo:"
                     + " Telegram secret token " + DEMO_TELEGRAM_SECRET + ", Slack signing secret demo-signing-secret, WhatsApp app"
                     + " secret demo-app-secret, LINE channel secret demo-channel-secret); try:");
