@@ -221,7 +221,7 @@ public final class Gateway implements AutoCloseable {
      */
     public void serveWeb(boolean visitorTokens) {
         web = new WebChannel(vertx, producer, settings.bootstrapServers(), settings.kafkaProperties(), settings.topics(),
-                new WebTokens(settings.secrets()), visitorTokens);
+                new WebTokens(settings.secrets()), visitorTokens, requests);
     }
 
     private void handle(HttpServerRequest req) {

@@ -84,10 +84,12 @@ final class WebChannel implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final long heartbeat;
     private final Map<String, String> assets = new HashMap<>();
+    private final io.prometheus.client.Counter requests;
 
     WebChannel(Vertx vertx, KafkaProducer<byte[], byte[]> producer, String bootstrapServers, Map<String, String> kafkaProperties,
-            Topics topics, WebTokens tokens, boolean visitorTokens) {
+            Topics topics, WebTokens tokens, boolean visitorTokens, io.prometheus.client.Counter requests) {
         this.vertx = vertx;
+        this.requests = requests;
         this.producer = producer;
         this.topics = topics;
         this.tokens = tokens;
@@ -166,6 +168,8 @@ final class WebChannel implements AutoCloseable {
         try {
             return tokens.verify(bot, req.getHeader("Authorization"));
         } catch (WebTokens.Refused e) {
+            // As for webhooks: a refused request's bot is only what its URL says, so it is not a label.
+            requests.labels(Platforms.WEB, "unknown", "refused").inc();
             answer(req, 401, e.getMessage());
             return null;
         }
@@ -210,8 +214,10 @@ final class WebChannel implements AutoCloseable {
             try {
                 producer.send(record, (m, error) -> context.runOnContext(v -> {
                     if (error != null) {
+                        requests.labels(Platforms.WEB, bot, "kafka-error").inc();
                         answer(req, 503, "the message could not be stored; send it again with the same id");
                     } else {
+                        requests.labels(Platforms.WEB, bot, "accepted").inc();
                         json(req, 202, JSON.createObjectNode().put("accepted", id).toString());
                     }
                 }));

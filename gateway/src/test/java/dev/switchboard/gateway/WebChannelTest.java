@@ -119,6 +119,9 @@ class WebChannelTest {
         assertThat(KafkaClients.header(record, "web-user-name")).isEqualTo("Ana");
         assertThat(KafkaClients.header(record, "bot-id")).isEqualTo("support");
         assertThat(KafkaClients.key(record)).isEqualTo("user-17");
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + first.port() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("gateway_requests_total{platform=\"web\",bot=\"support\",outcome=\"accepted\",}");
     }
 
     @Test

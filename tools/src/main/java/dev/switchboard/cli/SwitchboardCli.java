@@ -319,7 +319,8 @@ public final class SwitchboardCli {
         try (var broker = EmbeddedKafka.start()) {
             broker.createTopics(new Topics(prefix).all(Platforms.SUPPORTED), 2);
             out.println("Kafka broker: " + broker.bootstrapServers() + " (topics " + prefix + "in.*, " + prefix + "out.*, "
-                    + prefix + "dlq, " + prefix + "handoff, " + prefix + "bots, " + prefix + "bots.errors); Ctrl-C stops");
+                    + prefix + "dlq, " + prefix + "handoff, " + prefix + "notify, " + prefix + "bots, " + prefix + "bots.errors, "
+                    + prefix + "delivered, " + prefix + "delivery.dlq); Ctrl-C stops");
             out.flush();
             java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
