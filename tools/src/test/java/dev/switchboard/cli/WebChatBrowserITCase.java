@@ -95,6 +95,28 @@ class WebChatBrowserITCase {
                 WebElement zh = botMessage(chinese, zhWait, 1);
                 assertThat(zh.getText()).matches(".*[\\u4e00-\\u9fff].*");
                 screenshot(chinese, shots.resolve("web-chat-phone-zh.png"));
+
+                // A page retrying a post sends the same id: the job answers it once.
+                java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                String base = "http://127.0.0.1:" + gateway.port() + "/v1/web/support/";
+                String minted = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "token"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                String token = minted.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
+                String visitor = new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]))
+                        .replaceAll(".*\"sub\":\"([^\"]+)\".*", "$1");
+                for (int i = 0; i < 2; i++) {
+                    assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "messages"))
+                            .header("Authorization", "Bearer " + token)
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"id\":\"retry-1\",\"text\":\"hello\"}")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+                }
+                Thread.sleep(5000);
+                long answers = dev.switchboard.testkit.KafkaClients.readAtLeast(kafka.bootstrapServers(), topics.outbound(Platforms.WEB),
+                        100, Duration.ofSeconds(3)).stream()
+                        .filter(r -> new String(r.value(), java.nio.charset.StandardCharsets.UTF_8).contains("\"to\":\"" + visitor + "\""))
+                        .count();
+                assertThat(answers).as("replies to a message posted twice with one id").isEqualTo(1);
             } finally {
                 if (english != null) {
                     english.quit();
