@@ -54,7 +54,7 @@ public final class SwitchboardCli {
             Map.entry("publish", PublishCommand.USAGE),
             Map.entry("erase-user", EraseUserCommand.USAGE),
             Map.entry("gateway", dev.switchboard.gateway.GatewayMain.USAGE),
-            Map.entry("normalize", "usage: switchboard normalize <platform> [--bot-id ID] [--bots-file FILE] < payload"),
+            Map.entry("normalize", "usage: switchboard normalize <platform> [--bot-id ID] [--bots-file FILE] [--header NAME=VALUE ...] < payload"),
             Map.entry("format", "usage: switchboard format <platform> < reply.json   (reply: {chatId, text, replyToMessageId, threadId})"),
             Map.entry("classify", "usage: switchboard classify [--bot FILE | --model FILE] < utterances (one per line)"),
             Map.entry("kafka", "usage: switchboard kafka [--topic-prefix chat.]"),
@@ -150,10 +150,21 @@ public final class SwitchboardCli {
     private int normalize(List<String> args) throws IOException {
         String botId = "default";
         String secretsFile = null;
+        Map<String, String> headers = new java.util.HashMap<>();
         for (int i = 1; i + 1 < args.size(); i += 2) {
             switch (args.get(i)) {
                 case "--bot-id" -> botId = args.get(i + 1);
                 case "--bots-file" -> secretsFile = args.get(i + 1);
+                case "--header" -> {
+                    // The Kafka headers an ingress would pass: WeCom/WeChat msg_signature, timestamp, nonce; web-user.
+                    String h = args.get(i + 1);
+                    int eq = h.indexOf('=');
+                    if (eq <= 0) {
+                        secretsFile = "\u0000";
+                    } else {
+                        headers.put(h.substring(0, eq), h.substring(eq + 1));
+                    }
+                }
                 default -> secretsFile = "\u0000";
             }
         }
@@ -177,7 +188,7 @@ public final class SwitchboardCli {
         byte[] payload = in.readNBytes(Json.MAX_PAYLOAD_BYTES + 1);
         Normalized result;
         try {
-            result = normalizer.normalize(payload, botId);
+            result = normalizer.normalize(payload, botId, headers);
         } catch (MalformedPayloadException e) {
             err.println("switchboard normalize: " + e.getMessage());
             return BAD_INPUT;

@@ -55,6 +55,18 @@ class SwitchboardCliTest {
     }
 
     @Test
+    void normalizeTakesTheHeadersAnIngressWouldAdd() throws Exception {
+        byte[] web = utf8("{\"id\":\"w1\",\"text\":\"hi\"}");
+        Result r = run(web, "normalize", "web", "--bot-id", "support", "--header", "web-user=u-42", "--header", "web-user-name=Ana");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("\"chatId\" : \"u-42\"").contains("\"name\" : \"Ana\"");
+        Result unverified = run(web, "normalize", "web");
+        assertThat(unverified.code()).isEqualTo(1);
+        assertThat(unverified.err()).contains("web-user");
+        assertThat(run(web, "normalize", "web", "--header", "no-equals-sign").code()).isEqualTo(2);
+    }
+
+    @Test
     void normalizeRefusesMalformedInputWithAReason() throws Exception {
         Result r = run(utf8("{\"update_id\": 1, "), "normalize", "telegram");
         assertThat(r.code()).isEqualTo(1);
