@@ -32,9 +32,12 @@ public final class ChatKafka {
      * {@code <prefix>out.web}: the gateway pushes those to the pages itself.
      */
     public static KafkaSource<InboundRecord> outboundSource(KafkaSettings settings, Topics topics) {
-        return rawSource(settings, settings.groupId(),
-                Pattern.compile(Pattern.quote(topics.prefix() + "out.") + "(?!" + Platforms.WEB + "$)[A-Za-z0-9_-]+"), committedOrReset(settings),
-                true, true, "-source");
+        return rawSource(settings, settings.groupId(), outboundTopics(topics), committedOrReset(settings), true, true, "-source");
+    }
+
+    /** The topics the delivery job reads: every {@code <prefix>out.<platform>} but the web channel's. */
+    public static Pattern outboundTopics(Topics topics) {
+        return Pattern.compile(Pattern.quote(topics.prefix() + "out.") + "(?!" + Platforms.WEB + "$)[A-Za-z0-9_-]+");
     }
 
     /**

@@ -32,6 +32,18 @@ class DeliveryConfigTest {
     }
 
     @Test
+    void theDeliveryJobReadsEveryOutboundTopicButTheWebChannels() {
+        java.util.regex.Pattern p = dev.switchboard.connectors.ChatKafka.outboundTopics(new dev.switchboard.model.Topics("chat."));
+        for (String platform : dev.switchboard.model.Platforms.MESSAGING) {
+            assertThat(p.matcher("chat.out." + platform).matches()).as(platform).isTrue();
+        }
+        assertThat(p.matcher("chat.out.web").matches()).isFalse();
+        assertThat(p.matcher("chat.out.webhook").matches()).as("a platform merely starting with web").isTrue();
+        assertThat(p.matcher("chat.in.telegram").matches()).isFalse();
+        assertThat(p.matcher("chatXout.slack").matches()).isFalse();
+    }
+
+    @Test
     void mistakesNameTheOption() {
         assertThatThrownBy(() -> DeliveryConfig.parse(List.of())).hasMessageContaining("--bootstrap-servers");
         assertThatThrownBy(() -> DeliveryConfig.parse(List.of("--bootstrap-servers", "k:1", "--api-base", "icq=http://x")))
