@@ -231,7 +231,7 @@ class SenderTest {
     @Test
     void theCircuitOpensWhileTheApiFailsAndClosesWhenItIsBack() throws Exception {
         DeliverySettings settings = new DeliverySettings("chat.", "acme", Map.of(), 100, Duration.ofMillis(20),
-                Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(2), 0.5f, 4, Duration.ofMillis(800));
+                Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(2), 0.5f, 4, Duration.ofMillis(2500));
         Sender s = sender(settings, "");
         fake.down(true);
         List<CompletableFuture<Sender.Result>> all = new ArrayList<>();
