@@ -46,7 +46,7 @@ class DeliverKillITCase {
                     "-cp", System.getProperty("java.class.path"), SwitchboardCli.class.getName(), "deliver",
                     "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", prefix,
                     "--bots-file", bots.toString(), "--default-bot-id", "acme", "--parallelism", "1",
-                    "--checkpoint-dir", checkpoints.toUri().toString(), "--checkpoint-interval", "4s",
+                    "--checkpoint-dir", checkpoints.toUri().toString(), "--checkpoint-interval", "8s",
                     // Only the checkpoint may stop a second send here, not the start-up lookback.
                     "--recovery-lookback", "1ms"));
             for (Map.Entry<String, String> base : fake.apiBases().entrySet()) {
