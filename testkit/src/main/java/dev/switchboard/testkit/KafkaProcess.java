@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -115,11 +114,9 @@ public final class KafkaProcess implements AutoCloseable {
     }
 
     private static String clusterId() {
-        // Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding.
-        UUID uuid = UUID.randomUUID();
-        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16)
-                .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+        // Kafka's own generator: 16 random bytes in URL-safe base64, never starting with '-' (which StorageTool's
+        // argument parser would take for an option: one random id in 64 did, and the broker never formatted).
+        return org.apache.kafka.common.Uuid.randomUuid().toString();
     }
 
     private void run(String main, String... args) throws IOException, InterruptedException {
