@@ -30,6 +30,7 @@ public final class DeliveryGate extends KeyedProcessFunction<String, InboundReco
 
     private final DeliverySettings settings;
     private final Duration keyTtl;
+    private transient String deadLetterTopic;
     private transient MapState<String, Boolean> taken;
     private transient Counter duplicates;
     private transient Counter malformed;
@@ -55,8 +56,10 @@ public final class DeliveryGate extends KeyedProcessFunction<String, InboundReco
         MapStateDescriptor<String, Boolean> d = new MapStateDescriptor<>("idempotency-keys", Types.STRING, Types.BOOLEAN);
         d.enableTimeToLive(StateTtlConfig.newBuilder(keyTtl).cleanupInRocksdbCompactFilter(1000).build());
         taken = getRuntimeContext().getMapState(d);
-        duplicates = getRuntimeContext().getMetricGroup().addGroup("switchboard").counter("deliveryDuplicatesDropped");
-        malformed = getRuntimeContext().getMetricGroup().addGroup("switchboard").counter("deliveryMalformed");
+        org.apache.flink.metrics.MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("switchboard");
+        duplicates = metrics.counter("deliveryDuplicatesDropped");
+        malformed = metrics.counter("deliveryMalformed");
+        deadLetterTopic = new dev.switchboard.model.Topics(settings.topicPrefix()).deliveryDeadLetters();
     }
 
     @Override
@@ -66,10 +69,7 @@ public final class DeliveryGate extends KeyedProcessFunction<String, InboundReco
             r = OutboundRequest.of(record, settings.topicPrefix(), settings.defaultBotId());
         } catch (OutboundRequest.Malformed m) {
             malformed.inc();
-            OutboundRequest partial = new OutboundRequest(null, null, null, ctx.getCurrentKey(), null, null,
-                    record.value() == null ? new byte[0] : record.value(), null, record.timestamp(), record);
-            ctx.output(DEAD_LETTERS, Sender.deadLetter(partial, m.errorClass(), m.getMessage(), null, 0,
-                    new dev.switchboard.model.Topics(settings.topicPrefix()).deliveryDeadLetters()));
+            ctx.output(DEAD_LETTERS, Sender.deadLetter(record, m.errorClass(), m.getMessage(), null, 0, deadLetterTopic));
             return;
         }
         if (taken.contains(r.idempotencyKey())) {

@@ -37,10 +37,6 @@ public record DeliveryOutcome(
     public static final String DELIVERED = "delivered";
     public static final String FAILED = "failed";
 
-    public boolean delivered() {
-        return DELIVERED.equals(status);
-    }
-
     public byte[] toJson() {
         ObjectNode n = PlatformApis.JSON.createObjectNode();
         n.put("idempotencyKey", idempotencyKey);

@@ -485,11 +485,11 @@ public final class PlatformApis {
 
         public HttpRequest.Builder build(String base, OutboundRequest r, Credentials c, String token) throws OutboundRequest.Malformed {
             byte[] body = r.body();
-            JsonNode n = tree(body);
-            if (n instanceof ObjectNode && !n.has("robotCode")) {
+            if (tree(body) instanceof ObjectNode o && !o.has("robotCode")) {
                 // An internal app's robot code is its app key unless the bots file says otherwise.
                 String robot = c.optional(r.botId(), platform(), "robot-code");
-                body = withField(body, "robotCode", robot != null ? robot : c.require(r.botId(), platform(), "app-key"), null);
+                o.put("robotCode", robot != null ? robot : c.require(r.botId(), platform(), "app-key"));
+                body = o.toString().getBytes(StandardCharsets.UTF_8);
             }
             return post(base + "/" + r.endpoint(), body).header("x-acs-dingtalk-access-token", token);
         }

@@ -25,6 +25,8 @@ public final class RateLimits {
     private final int parallelism;
     private final LongSupplier nanoClock;
     private final Map<String, Bucket> botBuckets = new ConcurrentHashMap<>();
+    /** The limits in force per platform and bot, read from the bots file once. */
+    private final Map<String, PlatformApi.Limits> inForce = new ConcurrentHashMap<>();
     private final Map<String, Long> blockedUntilNanos = new ConcurrentHashMap<>();
     private final Map<String, Bucket> chatBuckets = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
@@ -41,6 +43,10 @@ public final class RateLimits {
 
     /** The limits in force for a bot on a platform: the bots file's overrides, else the platform's. */
     public PlatformApi.Limits limits(PlatformApi api, String botId) {
+        return inForce.computeIfAbsent(api.platform() + ":" + botId, k -> read(api, botId));
+    }
+
+    private PlatformApi.Limits read(PlatformApi api, String botId) {
         PlatformApi.Limits d = api.limits();
         return new PlatformApi.Limits(
                 override(botId, api.platform(), "rate-per-chat", d.perChat()),

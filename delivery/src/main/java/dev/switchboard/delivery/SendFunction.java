@@ -29,6 +29,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,7 +61,8 @@ public final class SendFunction extends RichAsyncFunction<InboundRecord, Outboun
     private transient ScheduledExecutorService timer;
     private transient ListState<Long> logFrom;
     private transient Set<String> recovered;
-    private transient Map<String, Long> inFlightSince;
+    /** Each record in flight (its sender future) and when it was taken; read by snapshots on this task's thread. */
+    private transient Map<CompletableFuture<Sender.Result>, Long> inFlightSince;
     private transient Counter skipped;
 
     /**
@@ -149,10 +151,12 @@ public final class SendFunction extends RichAsyncFunction<InboundRecord, Outboun
             result.complete(Collections.emptyList());
             return;
         }
-        String token = r.idempotencyKey() + "@" + System.identityHashCode(record);
-        inFlightSince.put(token, System.currentTimeMillis());
-        sender.send(r).whenComplete((res, error) -> {
-            inFlightSince.remove(token);
+        long taken = System.currentTimeMillis();
+        CompletableFuture<Sender.Result> sending = sender.send(r);
+        // Registered before the removal below can run (a snapshot cannot come in between: same thread).
+        inFlightSince.put(sending, taken);
+        sending.whenComplete((res, error) -> {
+            inFlightSince.remove(sending);
             if (error != null) {
                 // Without the log, "once" cannot be kept: fail, restart from the checkpoint, read the log again.
                 result.completeExceptionally(error);
@@ -266,9 +270,5 @@ public final class SendFunction extends RichAsyncFunction<InboundRecord, Outboun
         public synchronized HistogramStatistics getStatistics() {
             return inner.getStatistics();
         }
-    }
-
-    static Duration clockMargin() {
-        return Duration.ofMillis(CLOCK_MARGIN_MS);
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.delivery;
 
+import dev.switchboard.model.InboundRecord;
 import dev.switchboard.model.OutboundRecord;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
@@ -81,10 +82,6 @@ public final class Sender {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    public RateLimits limits() {
-        return limits;
-    }
-
     /** Conversations with a record waiting or in flight. */
     public int activeConversations() {
         return tails.size();
@@ -112,6 +109,8 @@ public final class Sender {
         final String base;
         final long taken;
         final CompletableFuture<Result> done;
+        /** Whether the conversation is a group one, for a platform with a per-group limit: read from the body once. */
+        final boolean group;
         int attempts;
         int failures;
         boolean tokenRefreshed;
@@ -122,6 +121,7 @@ public final class Sender {
             this.base = settings.base(api);
             this.taken = taken;
             this.done = done;
+            this.group = api.groupChat(r);
         }
 
         void later(long nanos, Runnable step) {
@@ -141,7 +141,6 @@ public final class Sender {
                 later(blocked, this::next);
                 return;
             }
-            boolean group = api.groupChat(r);
             long chatWait = limits.chatWait(api, r, group);
             if (chatWait > 0) {
                 later(chatWait, this::next);
@@ -149,14 +148,14 @@ public final class Sender {
             }
             long botWait = limits.reserveBot(api, r);
             if (botWait > 0) {
-                later(botWait, () -> go(group));
+                later(botWait, this::go);
             } else {
-                go(group);
+                go();
             }
         }
 
         /** The permits are due: the circuit, then the conversation's permits taken, then the token and the send. */
-        void go(boolean group) {
+        void go() {
             long blocked = limits.blockedFor(r);
             if (blocked > 0) {
                 // The platform asked for a pause meanwhile; the reserved permit lapses.
@@ -296,7 +295,8 @@ public final class Sender {
                     errorClass == null ? DeliveryOutcome.DELIVERED : DeliveryOutcome.FAILED, messageId, status,
                     errorClass, error, attempts, Math.max(0, now - r.sourceReceivedAt()),
                     (System.nanoTime() - taken) / 1_000_000, now);
-            OutboundRecord deadLetter = errorClass == null ? null : deadLetter(r, errorClass, error, status, attempts, deadLetterTopic);
+            OutboundRecord deadLetter = errorClass == null ? null
+                    : deadLetter(r.record(), errorClass, error, status, attempts, deadLetterTopic);
             if (errorClass != null) {
                 listener.failed(r.platform(), errorClass);
             }
@@ -319,20 +319,18 @@ public final class Sender {
     }
 
     /** The dead letter of an abandoned record: its key, body and headers, with why. */
-    public static OutboundRecord deadLetter(OutboundRequest r, String errorClass, String error, Integer status,
+    public static OutboundRecord deadLetter(InboundRecord record, String errorClass, String error, Integer status,
             int attempts, String topic) {
-        Map<String, String> headers = new HashMap<>(r.record() == null ? Map.of() : r.record().headers());
+        Map<String, String> headers = new HashMap<>(record.headers());
         headers.put("error-class", errorClass);
         headers.put("error", error == null ? errorClass : error);
         headers.put("attempts", Integer.toString(attempts));
         if (status != null) {
             headers.put("http-status", Integer.toString(status));
         }
-        if (r.record() != null) {
-            headers.put("source-topic", r.record().topic());
-            headers.put("source-partition", Integer.toString(r.record().partition()));
-            headers.put("source-offset", Long.toString(r.record().offset()));
-        }
-        return new OutboundRecord(topic, r.record() == null ? null : r.record().key(), r.body(), headers);
+        headers.put("source-topic", record.topic());
+        headers.put("source-partition", Integer.toString(record.partition()));
+        headers.put("source-offset", Long.toString(record.offset()));
+        return new OutboundRecord(topic, record.key(), record.value() == null ? new byte[0] : record.value(), headers);
     }
 }

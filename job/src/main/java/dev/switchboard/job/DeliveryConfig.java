@@ -36,7 +36,7 @@ public record DeliveryConfig(
         o.put("group-id", new String[] {"switchboard-delivery", "consumer group of the outbound source (offsets committed on checkpoints)"});
         o.put("bots-file", new String[] {null, "properties file of the bots' platform credentials (<bot>.<platform>.<name>=value, * for every bot; see the README's table). Without it every record is dead-lettered no-credentials"});
         o.put("default-bot-id", new String[] {"support", "bot of records without a bot-id header"});
-        o.put("api-base", new String[] {null, /* repeatable */ "<platform>=URL: scheme, host and port replacing the platform's API (paths stay the platform's); repeat per platform"});
+        o.put("api-base", new String[] {null, "<platform>=URL: scheme, host and port replacing the platform's API (paths stay the platform's); repeat per platform"});
         o.put("max-attempts", new String[] {"6", "sends of a record failing with 5xx, a timeout or a connection error before it is dead-lettered"});
         o.put("backoff-initial", new String[] {"500ms", "first retry wait; doubled per retry, with jitter"});
         o.put("backoff-max", new String[] {"30s", "longest retry wait"});
