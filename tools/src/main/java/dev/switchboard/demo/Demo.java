@@ -175,10 +175,14 @@ public final class Demo {
             // The web channel's signing secret, made for this run; visitors get tokens of their own from the page.
             byte[] webSecret = new byte[32];
             new java.security.SecureRandom().nextBytes(webSecret);
-            Gateway gateway = Gateway.start(new Gateway.Settings(kafka.bootstrapServers(), topics, new BotSettings(Map.of(
+            Map<String, String> gatewaySecrets = new java.util.HashMap<>(Map.of(
                     "*.telegram.secret-token", DEMO_TELEGRAM_SECRET, "*.slack.signing-secret", "demo-signing-secret",
-                    "*.whatsapp.app-secret", "demo-app-secret", "*.line.channel-secret", "demo-channel-secret",
-                    "*.web.jwt-secret", Base64.getEncoder().encodeToString(webSecret))),
+                    "*.whatsapp.app-secret", "demo-app-secret", "*.line.channel-secret", "demo-channel-secret"));
+            // Per bot, not '*': a web key for every bot id would serve a page for bots the job does not have.
+            for (String bot : Bots.SHIPPED) {
+                gatewaySecrets.put(bot + ".web.jwt-secret", Base64.getEncoder().encodeToString(webSecret));
+            }
+            Gateway gateway = Gateway.start(new Gateway.Settings(kafka.bootstrapServers(), topics, new BotSettings(gatewaySecrets),
                     options.gatewayPort(), Gateway.Settings.DEFAULT_MAX_BODY, null, Map.of(), System::currentTimeMillis));
             closeables.add(gateway);
             gateway.serveWeb(true);
