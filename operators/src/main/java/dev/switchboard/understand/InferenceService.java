@@ -12,19 +12,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One intent model per TaskManager JVM (per model, device and batching settings), shared by all slots:
- * callers queue requests, one worker thread forms a batch when it is full or when its oldest request
+ * callers queue requests, a worker thread forms a batch when it is full or when its oldest request
  * has waited the maximum delay, runs one {@code OrtSession.run}, and completes each caller's future with
- * its own row of the output.
+ * its own row of the output ({@link MicroBatcher}, shared with the {@link EncoderService}).
  *
  * <p>Reference-counted: each operator instance {@link #acquire}s in {@code open} and {@link #release}s
  * in {@code close}; the last release stops the worker and closes the session, so a job restart leaks
@@ -38,30 +34,18 @@ public final class InferenceService implements IntentClassifier {
 
     private static final Map<Key, InferenceService> SHARED = new HashMap<>();
 
-    private record Request(Featurizer.Features features, String language, long enqueuedNanos,
-                           CompletableFuture<Understanding> result) {}
+    private record Request(Featurizer.Features features, String language) {}
 
     private final Key key;
     private final OnnxIntentSession model;
-    private final BlockingQueue<Request> queue;
-    private final List<Thread> workers = new ArrayList<>();
-    private volatile boolean running = true;
+    private final MicroBatcher<Request, Understanding> batcher;
     private int references;
-
-    private final DescriptiveStatisticsHistogram batchSizes = new DescriptiveStatisticsHistogram(1000);
-    private final DescriptiveStatisticsHistogram queueWaitMicros = new DescriptiveStatisticsHistogram(1000);
-    private final DescriptiveStatisticsHistogram inferenceMicros = new DescriptiveStatisticsHistogram(1000);
-    private final AtomicLong batches = new AtomicLong();
 
     private InferenceService(Key key, OnnxIntentSession model) {
         this.key = key;
         this.model = model;
-        this.queue = new ArrayBlockingQueue<>(key.queueCapacity());
-        for (int i = 0; i < key.workers(); i++) {
-            Thread worker = new Thread(this::work, "switchboard-inference-" + model.name() + "-" + i);
-            worker.setDaemon(true);
-            workers.add(worker);
-        }
+        this.batcher = new MicroBatcher<>("inference-" + model.name(), key.maxBatch(), key.maxDelayNanos(),
+                key.queueCapacity(), key.workers(), this::run);
     }
 
     /**
@@ -94,7 +78,6 @@ public final class InferenceService implements IntentClassifier {
                     model.name(), model.labels().size(), model.provider().describe(), settings.maxBatch(),
                     settings.maxDelay().toNanos() / 1000, settings.workers());
             service = new InferenceService(key, model);
-            service.workers.forEach(Thread::start);
             SHARED.put(key, service);
         }
         service.references++;
@@ -112,19 +95,7 @@ public final class InferenceService implements IntentClassifier {
             }
             SHARED.remove(key, this);
         }
-        running = false;
-        for (Thread worker : workers) {
-            worker.interrupt();
-            try {
-                worker.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        Request r;
-        while ((r = queue.poll()) != null) {
-            r.result().completeExceptionally(new IllegalStateException("inference service closed"));
-        }
+        batcher.stop();
         try {
             model.close();
         } catch (OrtException e) {
@@ -149,97 +120,39 @@ public final class InferenceService implements IntentClassifier {
 
     /** Queues one featurized text; fails fast with {@link RejectedExecutionException} when the queue is full. */
     public CompletableFuture<Understanding> submit(Featurizer.Features features, String language) {
-        CompletableFuture<Understanding> result = new CompletableFuture<>();
-        if (!running) {
-            result.completeExceptionally(new IllegalStateException("inference service closed"));
-        } else if (!queue.offer(new Request(features, language, System.nanoTime(), result))) {
-            result.completeExceptionally(new RejectedExecutionException(
-                    "inference queue full (" + key.queueCapacity() + " waiting)"));
-        }
-        return result;
+        return batcher.submit(new Request(features, language));
     }
 
-    private void work() {
-        List<Request> batch = new ArrayList<>(key.maxBatch());
-        List<Featurizer.Features> features = new ArrayList<>(key.maxBatch());
-        while (running) {
-            try {
-                Request first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                long deadline = first.enqueuedNanos() + key.maxDelayNanos();
-                // Take what is already queued in one go, then wait only while the batch is not full and
-                // the oldest request still has time.
-                queue.drainTo(batch, key.maxBatch() - batch.size());
-                while (batch.size() < key.maxBatch()) {
-                    long wait = deadline - System.nanoTime();
-                    Request next = wait <= 0 ? null : queue.poll(wait, TimeUnit.NANOSECONDS);
-                    if (next == null) {
-                        break;
-                    }
-                    batch.add(next);
-                    queue.drainTo(batch, key.maxBatch() - batch.size());
-                }
-                run(batch, features);
-            } catch (InterruptedException e) {
-                if (!running) {
-                    break;
-                }
-            } catch (RuntimeException e) {
-                LOG.error("inference worker failed on a batch of {}", batch.size(), e);
-                batch.forEach(r -> r.result().completeExceptionally(e));
-            } finally {
-                batch.clear();
-                features.clear();
-            }
-        }
-        for (Request r : batch) {
-            r.result().completeExceptionally(new IllegalStateException("inference service closed"));
-        }
-    }
-
-    private void run(List<Request> batch, List<Featurizer.Features> features) {
-        long start = System.nanoTime();
+    private List<Understanding> run(List<Request> batch) throws OrtException {
+        List<Featurizer.Features> features = new ArrayList<>(batch.size());
         for (Request r : batch) {
             features.add(r.features());
-            queueWaitMicros.update((start - r.enqueuedNanos()) / 1000);
         }
-        float[][] probabilities;
-        try {
-            probabilities = model.predict(features);
-        } catch (OrtException e) {
-            batch.forEach(r -> r.result().completeExceptionally(e));
-            return;
-        }
-        inferenceMicros.update((System.nanoTime() - start) / 1000);
-        batchSizes.update(batch.size());
-        batches.incrementAndGet();
+        float[][] probabilities = model.predict(features);
         List<String> labels = model.labels();
+        List<Understanding> out = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             float[] p = probabilities[i];
             int best = OnnxIntentSession.argmax(p);
-            Request r = batch.get(i);
-            Understanding understanding = new Understanding(labels.get(best), p[best], false, r.language(), model.name());
-            r.result().complete(understanding);
+            out.add(new Understanding(labels.get(best), p[best], false, batch.get(i).language(), model.name()));
         }
+        return out;
     }
 
     public DescriptiveStatisticsHistogram batchSizes() {
-        return batchSizes;
+        return batcher.batchSizes();
     }
 
     public DescriptiveStatisticsHistogram queueWaitMicros() {
-        return queueWaitMicros;
+        return batcher.queueWaitMicros();
     }
 
     public DescriptiveStatisticsHistogram inferenceMicros() {
-        return inferenceMicros;
+        return batcher.runMicros();
     }
 
     public long batches() {
-        return batches.get();
+        return batcher.batches();
     }
 
 

@@ -1,0 +1,169 @@
+package dev.switchboard.understand;
+
+import ai.onnxruntime.OrtException;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One sentence encoder per TaskManager JVM (per model, device and batching settings), shared by every slot and every
+ * bot that uses it, micro-batched like the intent models ({@link MicroBatcher}), reference-counted like them: the last
+ * {@link #release} stops the workers and frees the session.
+ *
+ * <p>In front of it, a cache of the most recent {@value #CACHE_SIZE} distinct texts (chat traffic repeats itself:
+ * "hi", "yes", "thanks"); a hit costs no inference. Safe only because the FP32 encoders give a text the same
+ * embedding in any batch.
+ */
+public final class EncoderService {
+    private static final Logger LOG = LoggerFactory.getLogger(EncoderService.class);
+    static final int CACHE_SIZE = 10_000;
+    /** Encoder batches stay smaller than the n-gram model's: a transformer's cost grows with the padded width. */
+    public static final int MAX_BATCH = 32;
+
+    private record Key(String model, Integer gpuIndex, int maxBatch, long maxDelayNanos, int queueCapacity, int workers) {}
+
+    private static final Map<Key, EncoderService> SHARED = new HashMap<>();
+
+    private final Key key;
+    private final SentenceEncoder encoder;
+    private final MicroBatcher<String, float[]> batcher;
+    private final Map<String, float[]> cache = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
+            return size() > CACHE_SIZE;
+        }
+    };
+    private final AtomicLong cacheHits = new AtomicLong();
+    private final AtomicLong encoded = new AtomicLong();
+    private int references;
+
+    private EncoderService(Key key, SentenceEncoder encoder) {
+        this.key = key;
+        this.encoder = encoder;
+        this.batcher = new MicroBatcher<>("encoder-" + encoder.name(), key.maxBatch(), key.maxDelayNanos(),
+                key.queueCapacity(), key.workers(), this::run);
+    }
+
+    /**
+     * The shared encoder for a language's model on this JVM, loaded on first use.
+     *
+     * @throws IllegalArgumentException when the model cannot be loaded
+     */
+    public static synchronized EncoderService acquire(SentenceEncoder.Model model, InferenceSettings settings, Integer gpuIndex) {
+        Key key = new Key(model.name(), gpuIndex, Math.min(MAX_BATCH, settings.maxBatch()), settings.maxDelay().toNanos(),
+                settings.queueCapacity(), settings.workers());
+        EncoderService service = SHARED.get(key);
+        if (service == null) {
+            long start = System.nanoTime();
+            SentenceEncoder encoder = SentenceEncoder.load(model, gpuIndex);
+            LOG.info("Sentence encoder {} ({} dimensions) loaded in {} ms, runs on {}; batches of up to {}, {} worker(s)",
+                    encoder.name(), encoder.dimension(), (System.nanoTime() - start) / 1_000_000,
+                    encoder.provider().describe(), key.maxBatch(), key.workers());
+            service = new EncoderService(key, encoder);
+            SHARED.put(key, service);
+        }
+        service.references++;
+        return service;
+    }
+
+    /** Gives back one reference; the last one stops the workers and frees the session. */
+    public void release() {
+        synchronized (EncoderService.class) {
+            if (references == 0) {
+                return;
+            }
+            if (--references > 0) {
+                return;
+            }
+            SHARED.remove(key, this);
+        }
+        batcher.stop();
+        try {
+            encoder.close();
+        } catch (OrtException e) {
+            LOG.warn("closing the encoder's session failed", e);
+        }
+        LOG.info("Sentence encoder {} released", encoder.name());
+    }
+
+    /** Services alive in this JVM (for tests and leak checks). */
+    public static synchronized int liveServices() {
+        return SHARED.size();
+    }
+
+    public SentenceEncoder encoder() {
+        return encoder;
+    }
+
+    /** The text's unit-length embedding: from the cache, or queued for the next batch. */
+    public CompletableFuture<float[]> embed(String text) {
+        String t = text == null ? "" : text;
+        float[] hit;
+        synchronized (cache) {
+            hit = cache.get(t);
+        }
+        if (hit != null) {
+            cacheHits.incrementAndGet();
+            return CompletableFuture.completedFuture(hit);
+        }
+        return batcher.submit(t);
+    }
+
+    /** Embeddings of many texts at once, in order, bypassing the queue (loading a bot's examples and knowledge). */
+    public float[][] embedAll(List<String> texts) throws OrtException {
+        float[][] out = new float[texts.size()][];
+        for (int start = 0; start < texts.size(); start += 256) {
+            List<String> part = texts.subList(start, Math.min(texts.size(), start + 256));
+            float[][] done = encoder.embed(part);
+            System.arraycopy(done, 0, out, start, done.length);
+        }
+        return out;
+    }
+
+    private List<float[]> run(List<String> texts) throws OrtException {
+        float[][] vectors = encoder.embed(texts);
+        encoded.addAndGet(texts.size());
+        List<float[]> out = new ArrayList<>(texts.size());
+        synchronized (cache) {
+            for (int i = 0; i < texts.size(); i++) {
+                cache.put(texts.get(i), vectors[i]);
+                out.add(vectors[i]);
+            }
+        }
+        return out;
+    }
+
+    public long cacheHits() {
+        return cacheHits.get();
+    }
+
+    /** Texts run through the model (cache misses). */
+    public long encoded() {
+        return encoded.get();
+    }
+
+    public DescriptiveStatisticsHistogram batchSizes() {
+        return batcher.batchSizes();
+    }
+
+    public DescriptiveStatisticsHistogram queueWaitMicros() {
+        return batcher.queueWaitMicros();
+    }
+
+    public DescriptiveStatisticsHistogram inferenceMicros() {
+        return batcher.runMicros();
+    }
+
+    @Override
+    public String toString() {
+        return "EncoderService[" + encoder.name() + " on " + encoder.provider().name() + ", refs=" + references + "]";
+    }
+}
