@@ -9,6 +9,10 @@ import dev.switchboard.bot.BotDefinition.Slot;
 import dev.switchboard.bot.BotDefinition.SlotType;
 import dev.switchboard.bot.BotDefinition.Texts;
 import dev.switchboard.bot.BotDefinition.Urgent;
+import dev.switchboard.bot.BotDefinition.Generate;
+import dev.switchboard.bot.BotDefinition.Knowledge;
+import dev.switchboard.bot.BotDefinition.KnowledgeEntry;
+import dev.switchboard.bot.BotDefinition.UnderstandingMode;
 import dev.switchboard.bot.YamlTree.Entry;
 import dev.switchboard.bot.YamlTree.ListNode;
 import dev.switchboard.bot.YamlTree.MapNode;
@@ -48,9 +52,14 @@ public final class BotDefinitionReader {
     /** A template placeholder: {slot}, {user.name}, {bot.version}, {prompt}. */
     static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_.]*)}");
 
-    private static final Set<String> TOP = Set.of("bot", "version", "languages", "settings", "intents", "slots", "flows",
+    private static final Set<String> TOP = Set.of("bot", "version", "languages", "settings", "intents", "slots", "flows", "knowledge", "generate",
             "urgent", "media");
-    private static final Set<String> SETTINGS = Set.of("min_confidence", "handoff_quiet_for", "timezone");
+    private static final Set<String> SETTINGS = Set.of("min_confidence", "handoff_quiet_for", "timezone", "understanding");
+    private static final Set<String> KNOWLEDGE = Set.of("min_similarity", "entries");
+    private static final Set<String> KNOWLEDGE_ENTRY = Set.of("id", "questions", "answer");
+    private static final Set<String> GENERATE = Set.of("endpoint", "model", "api_key_env", "system", "max_tokens", "timeout",
+            "daily_token_budget", "for");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<String> INTENT = Set.of("examples", "keywords", "reply", "flow", "handoff", "reset", "lookup",
             "not_found", "unavailable");
     private static final Set<String> SLOT = Set.of("type", "values", "pattern", "sensitive");
@@ -116,6 +125,8 @@ public final class BotDefinitionReader {
         Urgent urgent = urgent(top.get("urgent"), slots);
         Texts media = top.get("media") == null ? Texts.NONE
                 : texts(top.get("media").value(), "media", slots, Set.of(), true);
+        Knowledge knowledge = knowledge(top.get("knowledge"), slots);
+        Generate generate = generate(top.get("generate"), intents);
 
         Set<String> started = new LinkedHashSet<>();
         intents.values().forEach(i -> {
@@ -133,7 +144,7 @@ public final class BotDefinitionReader {
         if (!errors.isEmpty()) {
             return result(null);
         }
-        return result(new BotDefinition(id, version, languages, settings, intents, slots, flows, urgent, media));
+        return result(new BotDefinition(id, version, languages, settings, intents, slots, flows, urgent, media, knowledge, generate));
     }
 
     private Result result(BotDefinition definition) {
@@ -177,6 +188,7 @@ public final class BotDefinitionReader {
         double minConfidence = Settings.DEFAULT_MIN_CONFIDENCE;
         Duration quiet = Settings.DEFAULT_HANDOFF_QUIET_FOR;
         String timezone = Settings.DEFAULT_TIMEZONE;
+        UnderstandingMode understanding = Settings.DEFAULT_UNDERSTANDING;
         MapNode node = entry == null ? null : map(entry.value(), "settings");
         if (node != null) {
             unknownKeys(node, SETTINGS, "settings");
@@ -212,8 +224,19 @@ public final class BotDefinitionReader {
                     }
                 }
             }
+            Entry u = node.get("understanding");
+            if (u != null) {
+                String raw = text(u.value(), "ngram or encoder");
+                if (raw != null) {
+                    try {
+                        understanding = UnderstandingMode.valueOf(raw.strip().toUpperCase(java.util.Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        error(u.value(), "understanding '" + raw + "' is not one of: ngram, encoder");
+                    }
+                }
+            }
         }
-        return new Settings(minConfidence, quiet, timezone);
+        return new Settings(minConfidence, quiet, timezone, understanding);
     }
 
     private Map<String, Slot> slots(Entry entry) {
@@ -431,6 +454,10 @@ public final class BotDefinitionReader {
             if (!name(e, "intent")) {
                 continue;
             }
+            if (e.key().equals("knowledge")) {
+                error(e, "'knowledge' is the intent name replies from knowledge entries carry; name this intent otherwise");
+                continue;
+            }
             String what = "intent '" + e.key() + "'";
             boolean other = BotDefinition.OTHER.equals(e.key());
             MapNode intent = map(e.value(), what);
@@ -548,6 +575,178 @@ public final class BotDefinitionReader {
      * declared language must be there. Placeholders must name a slot, {@code user.name}, {@code bot.version}
      * or one of {@code extra}.
      */
+    /** {@code knowledge: {min_similarity: 0.7 | {en: .., zh: ..}, entries: [{id, questions: {lang: [..]}, answer: {lang: ..}}]}}. */
+    private Knowledge knowledge(Entry entry, Map<String, Slot> slots) {
+        MapNode node = entry == null ? null : map(entry.value(), "knowledge");
+        if (node == null) {
+            return Knowledge.NONE;
+        }
+        unknownKeys(node, KNOWLEDGE, "knowledge");
+        Map<String, Double> perLanguage = new LinkedHashMap<>();
+        double fallback = Knowledge.DEFAULT_MIN_SIMILARITY;
+        Entry min = node.get("min_similarity");
+        if (min != null && min.value() instanceof MapNode byLanguage) {
+            for (Entry l : byLanguage.entries().values()) {
+                if (!languages.contains(l.key())) {
+                    error(l, "knowledge min_similarity has language '" + l.key() + "', which the bot does not declare " + languages);
+                    continue;
+                }
+                Double d = similarity(l.value());
+                if (d != null) {
+                    perLanguage.put(l.key(), d);
+                }
+            }
+        } else if (min != null) {
+            Double d = similarity(min.value());
+            if (d != null) {
+                fallback = d;
+            }
+        }
+        List<KnowledgeEntry> entries = new ArrayList<>();
+        Entry list = node.get("entries");
+        if (list == null) {
+            error(node, "knowledge needs 'entries': a list of {id, questions, answer}");
+        } else {
+            ListNode items = list(list.value(), "knowledge entries");
+            Set<String> ids = new LinkedHashSet<>();
+            for (Node item : items == null ? List.<Node>of() : items.items()) {
+                MapNode e = map(item, "a knowledge entry ({id, questions, answer})");
+                if (e == null) {
+                    continue;
+                }
+                unknownKeys(e, KNOWLEDGE_ENTRY, "a knowledge entry");
+                String id = requiredText(e, "id", "the entry's id (shown as the reply's knowledge-id)");
+                if (id != null && !VALUE_KEY.matcher(id).matches()) {
+                    error(e.get("id").value(), "knowledge id '" + id + "' may use letters, digits, '_', '.', '-'");
+                } else if (id != null && !ids.add(id)) {
+                    error(e.get("id").value(), "knowledge id '" + id + "' is used twice");
+                }
+                String what = "knowledge entry '" + id + "'";
+                Map<String, List<String>> questions = e.get("questions") == null ? Map.of()
+                        : perLanguageLists(e.get("questions").value(), what + " questions", false);
+                if (e.get("questions") == null) {
+                    error(e, what + " needs 'questions': per language, the questions it answers");
+                } else if (questions.values().stream().allMatch(List::isEmpty)) {
+                    error(e.get("questions").value(), what + " has no question");
+                }
+                Texts answer = Texts.NONE;
+                if (e.get("answer") == null) {
+                    error(e, what + " needs 'answer': per language, what the bot says");
+                } else {
+                    answer = texts(e.get("answer").value(), what + " answer", slots, Set.of(), false);
+                    for (String language : questions.keySet()) {
+                        if (!answer.byLanguage().containsKey(language) && !answer.byLanguage().containsKey(languages.get(0))) {
+                            error(e.get("answer").value(), what + " has '" + language + "' questions but no '" + language
+                                    + "' answer (nor one in the default language " + languages.get(0) + ")");
+                        }
+                    }
+                }
+                if (id != null) {
+                    entries.add(new KnowledgeEntry(id, questions, answer));
+                }
+            }
+        }
+        return new Knowledge(Collections.unmodifiableMap(perLanguage), fallback, List.copyOf(entries));
+    }
+
+    private Double similarity(Node node) {
+        Double d = number(node, "min_similarity");
+        if (d != null && (d <= 0 || d >= 1)) {
+            error(node, "min_similarity must be between 0 and 1 (a cosine similarity), was " + d);
+            return null;
+        }
+        return d;
+    }
+
+    /** {@code generate: {endpoint, model, api_key_env, system, max_tokens, timeout, daily_token_budget, for}}, or null. */
+    private Generate generate(Entry entry, Map<String, Intent> intents) {
+        MapNode node = entry == null ? null : map(entry.value(), "generate");
+        if (node == null) {
+            return null;
+        }
+        unknownKeys(node, GENERATE, "generate");
+        String endpoint = requiredText(node, "endpoint", "the chat-completions URL (http://host:port/v1/chat/completions)");
+        if (endpoint != null) {
+            try {
+                java.net.URI uri = new java.net.URI(endpoint);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    error(node.get("endpoint").value(), "endpoint '" + endpoint + "' is not an http(s) URL");
+                }
+            } catch (java.net.URISyntaxException e) {
+                error(node.get("endpoint").value(), "endpoint '" + endpoint + "' is not a URL: " + e.getReason());
+            }
+        }
+        String model = requiredText(node, "model", "the model name the endpoint serves");
+        String keyEnv = null;
+        if (node.get("api_key_env") != null) {
+            keyEnv = text(node.get("api_key_env").value(), "the name of an environment variable");
+            if (keyEnv != null && !ENV_NAME.matcher(keyEnv).matches()) {
+                error(node.get("api_key_env").value(), "api_key_env '" + keyEnv + "' is not an environment variable's name"
+                        + " (the key itself never goes in this file)");
+            }
+        }
+        Map<String, String> system = new LinkedHashMap<>();
+        if (node.get("system") != null) {
+            MapNode byLanguage = map(node.get("system").value(), "generate system (per language: {en: ..., zh: ...})");
+            if (byLanguage != null) {
+                for (Entry l : byLanguage.entries().values()) {
+                    if (!languages.contains(l.key())) {
+                        error(l, "generate system has language '" + l.key() + "', which the bot does not declare " + languages);
+                        continue;
+                    }
+                    String t = text(l.value(), "a system prompt");
+                    if (t != null) {
+                        system.put(l.key(), t);
+                    }
+                }
+            }
+        }
+        int maxTokens = Generate.DEFAULT_MAX_TOKENS;
+        if (node.get("max_tokens") != null) {
+            Double d = number(node.get("max_tokens").value(), "max_tokens");
+            if (d != null && (d < 1 || d > 32_768 || d != Math.rint(d))) {
+                error(node.get("max_tokens").value(), "max_tokens must be a whole number within 1..32768, was " + d);
+            } else if (d != null) {
+                maxTokens = d.intValue();
+            }
+        }
+        Duration timeout = Generate.DEFAULT_TIMEOUT;
+        if (node.get("timeout") != null) {
+            String raw = text(node.get("timeout").value(), "a duration");
+            Duration d = raw == null ? null : duration(raw);
+            if (raw != null && (d == null || d.isZero() || d.compareTo(Duration.ofMinutes(2)) > 0)) {
+                error(node.get("timeout").value(), "timeout '" + raw + "' must be a duration up to 2min (like 8s, 1500ms)");
+            } else if (d != null) {
+                timeout = d;
+            }
+        }
+        long budget = 0;
+        if (node.get("daily_token_budget") != null) {
+            Double d = number(node.get("daily_token_budget").value(), "daily_token_budget");
+            if (d != null && (d < 0 || d != Math.rint(d))) {
+                error(node.get("daily_token_budget").value(), "daily_token_budget must be a whole number of tokens (0: no limit)");
+            } else if (d != null) {
+                budget = d.longValue();
+            }
+        }
+        List<String> forIntents = new ArrayList<>();
+        if (node.get("for") != null) {
+            ListNode list = list(node.get("for").value(), "for");
+            for (Node item : list == null ? List.<Node>of() : list.items()) {
+                String name = text(item, "an intent name");
+                if (name != null && !intents.containsKey(name)) {
+                    error(item, "generate for names unknown intent '" + name + "'" + suggestion(name, intents.keySet()));
+                } else if (name != null) {
+                    forIntents.add(name);
+                }
+            }
+        } else {
+            forIntents.add(BotDefinition.OTHER);
+        }
+        return new Generate(endpoint, model, keyEnv, Collections.unmodifiableMap(system), maxTokens, timeout, budget,
+                List.copyOf(forIntents));
+    }
+
     private Texts texts(Node node, String what, Map<String, Slot> slots, Set<String> extra, boolean allLanguages) {
         MapNode map = map(node, what + " (per language: {" + String.join(": ..., ", languages.isEmpty() ? List.of("en") : languages)
                 + ": ...})");

@@ -99,6 +99,10 @@ public final class BotPolicy implements Serializable {
                 state.lastIntent = flowIntent;
                 return finish(state, continueFlow(state, waiting, turn), turn, flowIntent, urgent, now);
             }
+            if (knowledge(understanding) != null) {
+                // A question the bot knows the answer to, asked mid-flow: answered; the flow keeps waiting.
+                return knowledgeAnswer(state, understanding, turn, urgent);
+            }
             if (BotDefinition.OTHER.equals(intentName) || intentName.equals(flowIntent)) {
                 state.flowAttempts++;
                 state.lastIntent = flowIntent;
@@ -117,6 +121,9 @@ public final class BotPolicy implements Serializable {
             endFlow(state);
         }
 
+        if (knowledge(understanding) != null) {
+            return knowledgeAnswer(state, understanding, turn, urgent);
+        }
         state.lastIntent = intentName;
         Intent intent = bot.intents().get(intentName);
         if (intent.reset()) {
@@ -148,6 +155,21 @@ public final class BotPolicy implements Serializable {
             handoff = handoff != null ? handoff : step.handoffReason();
         }
         return finish(state, new Step(replies, handoff, lookup, lookupIndex), turn, intentName, urgent, now);
+    }
+
+    /** The knowledge entry the understanding found, when this version of the bot still has it. */
+    private BotDefinition.KnowledgeEntry knowledge(Understanding understanding) {
+        return understanding.knowledgeId() == null ? null : bot.knowledge().entry(understanding.knowledgeId());
+    }
+
+    private Decision knowledgeAnswer(DialogueState state, Understanding understanding, Turn turn, boolean urgent) {
+        BotDefinition.KnowledgeEntry entry = knowledge(understanding);
+        state.lastIntent = Decision.KNOWLEDGE_INTENT;
+        List<String> out = new ArrayList<>(render(entry.answer(), turn, null));
+        if (urgent && !out.isEmpty()) {
+            out.addAll(render(bot.urgent().reply(), turn, null));
+        }
+        return new Decision(List.copyOf(out), turn.language, Decision.KNOWLEDGE_INTENT, urgent, null, null, -1, entry.id(), false);
     }
 
     /** Replies decided so far, the handoff reason when the session goes to a person, the reply that looks data up. */

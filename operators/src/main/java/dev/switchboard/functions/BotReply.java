@@ -12,6 +12,8 @@ import dev.switchboard.dialogue.LookupRequest;
  * @param botVersion the version of the bot definition that decided it
  * @param lookup the live data this reply shows, not looked up yet ({@code text} still has its {@code {lookup.<field>}}
  *     placeholders); null when there is none or once the lookup step filled it in
+ * @param knowledgeId the knowledge entry this reply answers with, or null (header {@code knowledge-id})
+ * @param generatedBy the model that wrote this reply's text, or null (header {@code generated-by})
  */
 public record BotReply(
         String platform,
@@ -31,7 +33,17 @@ public record BotReply(
         String replyToken,
         String recipientId,
         String botVersion,
-        LookupRequest lookup) {
+        LookupRequest lookup,
+        String knowledgeId,
+        String generatedBy) {
+
+    public BotReply(String platform, String botId, String sessionKey, String chatId, String threadId,
+            String replyToMessageId, String accountId, String sourceMessageId, long sourceReceivedAt, int index,
+            String text, String intent, String language, boolean urgent, String replyToken, String recipientId,
+            String botVersion, LookupRequest lookup) {
+        this(platform, botId, sessionKey, chatId, threadId, replyToMessageId, accountId, sourceMessageId,
+                sourceReceivedAt, index, text, intent, language, urgent, replyToken, recipientId, botVersion, lookup, null, null);
+    }
 
     public BotReply(String platform, String botId, String sessionKey, String chatId, String threadId,
             String replyToMessageId, String accountId, String sourceMessageId, long sourceReceivedAt, int index,
@@ -44,7 +56,8 @@ public record BotReply(
     /** This reply with its final text, its lookup done. */
     public BotReply withText(String finalText) {
         return new BotReply(platform, botId, sessionKey, chatId, threadId, replyToMessageId, accountId, sourceMessageId,
-                sourceReceivedAt, index, finalText, intent, language, urgent, replyToken, recipientId, botVersion, null);
+                sourceReceivedAt, index, finalText, intent, language, urgent, replyToken, recipientId, botVersion, null,
+                knowledgeId, generatedBy);
     }
 
     public BotReply(String platform, String botId, String sessionKey, String chatId, String threadId,

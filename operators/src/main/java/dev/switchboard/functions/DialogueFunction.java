@@ -178,7 +178,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
                     inbound.receivedAt(), i, text, decision.intent(), decision.language(), decision.urgent(),
                     inbound.replyToken(), ChatType.DIRECT.equals(message.chatType()) && message.sender() != null
                             ? message.sender().id() : null, policy.bot().version(),
-                    i == decision.lookupIndex() ? decision.lookup() : null));
+                    i == decision.lookupIndex() ? decision.lookup() : null, decision.knowledgeId(), null));
             replied.inc(message.platform());
             botReplies.inc(message.botId());
         }

@@ -93,6 +93,12 @@ public class FormatFunction extends ProcessFunction<BotReply, OutboundRecord> {
             if (reply.urgent()) {
                 headers.put(Headers.PRIORITY, Headers.PRIORITY_URGENT);
             }
+            if (reply.knowledgeId() != null) {
+                headers.put(Headers.KNOWLEDGE_ID, reply.knowledgeId());
+            }
+            if (reply.generatedBy() != null) {
+                headers.put(Headers.GENERATED_BY, reply.generatedBy());
+            }
             if (requests.size() > 1) {
                 headers.put(Headers.PART, (part + 1) + "/" + requests.size());
             }

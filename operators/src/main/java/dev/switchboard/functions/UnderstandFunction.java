@@ -9,6 +9,9 @@ import dev.switchboard.bot.BotDefinition;
 import dev.switchboard.bot.Bots;
 import dev.switchboard.understand.BotKeywordRules;
 import dev.switchboard.understand.BotModels;
+import dev.switchboard.understand.BotSemantics;
+import dev.switchboard.understand.EncoderService;
+import dev.switchboard.understand.SentenceEncoder;
 import dev.switchboard.understand.IntentClassifier;
 import dev.switchboard.understand.Understanding;
 import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
@@ -78,6 +81,8 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     private transient Counter fallbacks;
     private transient Counter timeouts;
     private transient Counter overloaded;
+    /** Messages whose embedding failed (no knowledge answer for them). */
+    private transient Counter knowledgeUnavailable;
     /** Per session, the release of its latest message in flight. */
     private transient Map<String, CompletableFuture<Void>> sessionTails;
     /** The release of each message in flight, by identity (the operator passes the same object to timeout). */
@@ -109,9 +114,30 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         this.decorator = null;
     }
 
-    /** One bot version as this subtask serves it. */
+    /**
+     * One bot version as this subtask serves it: {@code semantics} and {@code encoders} when the bot classifies with
+     * the encoder or has knowledge ({@link BotDefinition#usesEncoder()}), else null and empty.
+     */
     private record Loaded(BotDefinition definition, IntentClassifier classifier, BotKeywordRules rules,
-                          InferenceService service) {}
+                          InferenceService service, BotSemantics semantics, Map<SentenceEncoder.Model, EncoderService> encoders) {
+        Loaded(BotDefinition definition, IntentClassifier classifier, BotKeywordRules rules, InferenceService service) {
+            this(definition, classifier, rules, service, null, Map.of());
+        }
+
+        void release() {
+            if (service != null) {
+                service.release();
+            }
+            encoders.values().forEach(EncoderService::release);
+        }
+    }
+
+    /**
+     * Bot semantics built on this JVM, by {@link BotSemantics#contentHash}: the slots of a TaskManager, and versions
+     * that change only replies, share one build (embedding the examples is the expensive part of loading a bot).
+     */
+    private static final Map<String, BotSemantics> SEMANTICS = new ConcurrentHashMap<>();
+    private static final int SEMANTICS_KEPT = 32;
 
     @Override
     public void open(OpenContext openContext) {
@@ -121,6 +147,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         fallbacks = group.counter("understandFallbacks");
         timeouts = group.counter("understandTimeouts");
         overloaded = group.counter("understandOverloaded");
+        knowledgeUnavailable = group.counter("knowledgeUnavailable");
         versionsLoaded = group.counter("botVersionsLoaded");
         botFallbacks = new PlatformCounters(group, "botFallbacks", "bot");
         jobId = getRuntimeContext().getJobInfo().getJobId().toString();
@@ -130,6 +157,13 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         for (BotDefinition bot : bots.all()) {
             loaded.put(bot.id(), load(bot));
         }
+        loaded.values().stream().flatMap(l -> l.encoders().values().stream()).findFirst().ifPresent(encoder -> {
+            group.histogram("encoderBatchSize", encoder.batchSizes());
+            group.histogram("encoderQueueWaitMicros", encoder.queueWaitMicros());
+            group.histogram("encoderLatencyMicros", encoder.inferenceMicros());
+            group.gauge("encoderCacheHits", (Gauge<Long>) encoder::cacheHits);
+            group.gauge("encoderTextsEncoded", (Gauge<Long>) encoder::encoded);
+        });
         InferenceService first = loaded.get(bots.first().id()).service();
         if (first != null) {
             // The first bot's service stands for the TaskManager's inference in the metrics (per-bot labels: not yet).
@@ -150,8 +184,51 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         if (settings.rulesOnly()) {
             return new Loaded(bot, null, new BotKeywordRules(bot), null);
         }
-        InferenceService service = acquire(bot, gpu);
-        return new Loaded(bot, decorator == null ? service : decorator.apply(service), new BotKeywordRules(bot), service);
+        if (!bot.usesEncoder()) {
+            InferenceService service = acquire(bot, gpu);
+            return new Loaded(bot, decorator == null ? service : decorator.apply(service), new BotKeywordRules(bot), service);
+        }
+        // The encoders the bot's languages need, then its examples and questions embedded (once per JVM and content).
+        Map<SentenceEncoder.Model, EncoderService> encoders = new java.util.LinkedHashMap<>();
+        InferenceService service = null;
+        try {
+            for (String language : bot.languages()) {
+                SentenceEncoder.Model model = SentenceEncoder.forLanguage(language);
+                if (!encoders.containsKey(model)) {
+                    encoders.put(model, EncoderService.acquire(model, settings, gpu));
+                }
+            }
+            BotSemantics semantics = semantics(bot, encoders);
+            if (bot.settings().understanding() == BotDefinition.UnderstandingMode.ENCODER) {
+                return new Loaded(bot, null, new BotKeywordRules(bot), null, semantics, Map.copyOf(encoders));
+            }
+            service = acquire(bot, gpu);
+            return new Loaded(bot, decorator == null ? service : decorator.apply(service), new BotKeywordRules(bot), service,
+                    semantics, Map.copyOf(encoders));
+        } catch (RuntimeException e) {
+            encoders.values().forEach(EncoderService::release);
+            if (service != null) {
+                service.release();
+            }
+            throw e;
+        }
+    }
+
+    private static BotSemantics semantics(BotDefinition bot, Map<SentenceEncoder.Model, EncoderService> encoders) {
+        String hash = BotSemantics.contentHash(bot);
+        BotSemantics cached = SEMANTICS.get(hash);
+        if (cached != null) {
+            return cached;
+        }
+        long start = System.nanoTime();
+        BotSemantics built = BotSemantics.build(bot, (model, texts) -> encoders.get(model).embedAll(texts));
+        LOG.info("Bot {} version {}: {} examples and {} knowledge entries embedded in {} ms", bot.id(), bot.version(),
+                BotModels.examples(bot).size(), bot.knowledge().entries().size(), (System.nanoTime() - start) / 1_000_000);
+        if (SEMANTICS.size() >= SEMANTICS_KEPT) {
+            SEMANTICS.clear();
+        }
+        SEMANTICS.putIfAbsent(hash, built);
+        return built;
     }
 
     /**
@@ -177,8 +254,8 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
             fresh = new Loaded(current, null, new BotKeywordRules(current), null);
         }
         loaded.put(botId, fresh);
-        if (l != null && l.service() != null) {
-            l.service().release();
+        if (l != null) {
+            l.release();
         }
         return fresh;
     }
@@ -223,11 +300,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     @Override
     public void close() throws Exception {
         if (loaded != null) {
-            loaded.values().forEach(l -> {
-                if (l.service() != null) {
-                    l.service().release();
-                }
-            });
+            loaded.values().forEach(Loaded::release);
             loaded.clear();
         }
         super.close();
@@ -241,8 +314,9 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         CompletableFuture<Understanding> understood = input.control() != null
                 // A link command or a notification: nothing for the model; the language tells the reply's.
                 ? CompletableFuture.completedFuture(new Understanding(BotDefinition.OTHER, 1.0, false, Languages.detect(text), CONTROL))
-                : text == null || text.isBlank() || classifier == null
+                : text == null || text.isBlank() || (classifier == null && (bot == null || bot.semantics() == null))
                 ? CompletableFuture.completedFuture(rulesOf(bot, text))
+                : bot.semantics() != null ? bySemantics(bot, text)
                 : attempt(classifier, text, OVERLOAD_RETRIES).handle((understanding, error) -> decide(bot, text, understanding, error));
 
         // Release after the session's previous message: the operator emits in completion order.
@@ -262,9 +336,44 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         release.complete(null);
     }
 
+    /**
+     * A bot that needs the message's embedding: embedded by its language's encoder; the intent from the encoder head
+     * (or, for {@code understanding: ngram}, from the n-gram model, in parallel); the knowledge entry when one answers.
+     * When the encoder fails, the intent falls back as usual and no knowledge answers.
+     */
+    private CompletableFuture<Understanding> bySemantics(Loaded bot, String text) {
+        BotSemantics semantics = bot.semantics();
+        String detected = Languages.detect(text);
+        String side = semantics.sideFor(detected);
+        if (side == null) {
+            return bot.classifier() == null ? CompletableFuture.completedFuture(rulesOf(bot, text))
+                    : attempt(bot.classifier(), text, OVERLOAD_RETRIES).handle((u, error) -> decide(bot, text, u, error));
+        }
+        EncoderService encoder = bot.encoders().get(semantics.modelOf(side));
+        CompletableFuture<BotSemantics.Analysis> analysis = attempt(() -> encoder.embed(text), OVERLOAD_RETRIES)
+                .thenApply(vector -> semantics.analyse(vector, side, detected, encoder.encoder().name()));
+        CompletableFuture<Understanding> intent = semantics.classifiesIntents()
+                ? analysis.thenApply(BotSemantics.Analysis::intent)
+                : bot.classifier() == null ? CompletableFuture.completedFuture(rulesOf(bot, text))
+                : attempt(bot.classifier(), text, OVERLOAD_RETRIES);
+        return intent.handle((u, error) -> decide(bot, text, u, error))
+                .thenCombine(analysis.handle((a, error) -> {
+                    if (error != null) {
+                        knowledgeUnavailable.inc();
+                    }
+                    return a;
+                }), (u, a) -> a != null && a.knowledge() != null && a.knowledge().answers()
+                        ? u.withKnowledge(a.knowledge().entryId(), a.knowledge().similarity()) : u);
+    }
+
     /** One classification, retried a few milliseconds later while the inference queue is full. */
     private CompletableFuture<Understanding> attempt(IntentClassifier classifier, String text, int retriesLeft) {
-        CompletableFuture<Understanding> first = classifier.classify(text);
+        return attempt(() -> classifier.classify(text), retriesLeft);
+    }
+
+    /** One call to a batching service, retried a few milliseconds later while its queue is full. */
+    private static <T> CompletableFuture<T> attempt(java.util.function.Supplier<CompletableFuture<T>> call, int retriesLeft) {
+        CompletableFuture<T> first = call.get();
         if (retriesLeft == 0) {
             return first;
         }
@@ -272,10 +381,10 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
             if (error != null && cause(error) instanceof RejectedExecutionException) {
                 return CompletableFuture.runAsync(() -> { },
                                 CompletableFuture.delayedExecutor(OVERLOAD_RETRY_MILLIS, TimeUnit.MILLISECONDS))
-                        .thenCompose(ignored -> attempt(classifier, text, retriesLeft - 1));
+                        .thenCompose(ignored -> attempt(call, retriesLeft - 1));
             }
             return error == null ? CompletableFuture.completedFuture(understanding)
-                    : CompletableFuture.<Understanding>failedFuture(error);
+                    : CompletableFuture.<T>failedFuture(error);
         }).thenCompose(f -> f);
     }
 

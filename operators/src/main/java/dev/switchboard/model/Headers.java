@@ -16,6 +16,10 @@ public final class Headers {
     public static final String PRIORITY = "priority";
     public static final String PRIORITY_URGENT = "urgent";
     public static final String PART = "part";
+    /** On a reply that answers with a knowledge entry: the entry's id. */
+    public static final String KNOWLEDGE_ID = "knowledge-id";
+    /** On a reply whose text a language model wrote: the model's name (as the bot definition names it). */
+    public static final String GENERATED_BY = "generated-by";
 
     // chat.dlq
     public static final String SOURCE_TOPIC = "source-topic";

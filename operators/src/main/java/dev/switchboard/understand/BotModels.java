@@ -84,4 +84,41 @@ public final class BotModels {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
+
+    /**
+     * How well the encoder head learns the bot's intents: trained on the embeddings of all but the held-out fifth,
+     * measured on it, per language (each language on its own encoder).
+     */
+    public static ModelEvaluation evaluateEncoder(BotDefinition bot, BotSemantics.Embedder embedder) {
+        List<String> labels = labels(bot);
+        List<Utterances.Utterance> all = examples(bot);
+        Map<String, float[]> vectors = new java.util.HashMap<>();
+        Map<String, List<Utterances.Utterance>> byLanguage = new LinkedHashMap<>();
+        all.forEach(u -> byLanguage.computeIfAbsent(u.language(), l -> new ArrayList<>()).add(u));
+        Map<String, IntentHead> heads = new java.util.HashMap<>();
+        for (Map.Entry<String, List<Utterances.Utterance>> e : byLanguage.entrySet()) {
+            List<Utterances.Utterance> us = e.getValue();
+            float[][] embedded;
+            try {
+                embedded = embedder.embed(SentenceEncoder.forLanguage(e.getKey()), us.stream().map(Utterances.Utterance::text).toList());
+            } catch (ai.onnxruntime.OrtException ex) {
+                throw new IllegalStateException("the encoder failed: " + ex.getMessage(), ex);
+            }
+            List<float[]> train = new ArrayList<>();
+            List<Integer> classes = new ArrayList<>();
+            for (int i = 0; i < us.size(); i++) {
+                vectors.put(e.getKey() + "\u0000" + us.get(i).text(), embedded[i]);
+                if (!us.get(i).heldOut()) {
+                    train.add(embedded[i]);
+                    classes.add(labels.indexOf(us.get(i).intent()));
+                }
+            }
+            heads.put(e.getKey(), IntentHead.train(labels, train.toArray(new float[0][]),
+                    classes.stream().mapToInt(Integer::intValue).toArray()));
+        }
+        return ModelEvaluation.of(u -> {
+            float[] p = heads.get(u.language()).predict(vectors.get(u.language() + "\u0000" + u.text()));
+            return labels.get(OnnxIntentSession.argmax(p));
+        }, all.stream().filter(Utterances.Utterance::heldOut).toList());
+    }
 }

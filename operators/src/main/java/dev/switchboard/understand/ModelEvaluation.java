@@ -13,10 +13,16 @@ import java.util.TreeMap;
 public record ModelEvaluation(Map<String, Double> accuracyByLanguage, Map<String, Integer> confusions) {
 
     public static ModelEvaluation of(IntentTrainer.LinearModel model, List<Utterances.Utterance> heldOut) {
+        return of(u -> model.labels().get(model.argmax(model.predict(u.text()))), heldOut);
+    }
+
+    /** Held-out accuracy of any classifier: {@code predictor} names the intent of one utterance. */
+    public static ModelEvaluation of(java.util.function.Function<Utterances.Utterance, String> predictor,
+            List<Utterances.Utterance> heldOut) {
         Map<String, int[]> counts = new TreeMap<>();
         Map<String, Integer> confusions = new TreeMap<>();
         for (Utterances.Utterance u : heldOut) {
-            String predicted = model.labels().get(model.argmax(model.predict(u.text())));
+            String predicted = predictor.apply(u);
             int[] c = counts.computeIfAbsent(u.language(), l -> new int[2]);
             c[1]++;
             if (predicted.equals(u.intent())) {

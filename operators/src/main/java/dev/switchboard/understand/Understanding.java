@@ -9,10 +9,22 @@ package dev.switchboard.understand;
  *     decided by its policy from its {@code urgent} keywords
  * @param language {@code en} or {@code zh}, or null when the text has no letters to tell
  * @param source which classifier decided ({@code keywords}, a fallback reason, or a model name)
+ * @param knowledgeId the knowledge entry that answers the message (its best question cleared the language's
+ *     {@code min_similarity} and is closer than every intent's examples), or null
+ * @param knowledgeSimilarity the cosine similarity of the message to that entry's closest question (0 when none)
  */
-public record Understanding(String intent, double confidence, boolean urgent, String language, String source) {
+public record Understanding(String intent, double confidence, boolean urgent, String language, String source,
+                            String knowledgeId, double knowledgeSimilarity) {
+
+    public Understanding(String intent, double confidence, boolean urgent, String language, String source) {
+        this(intent, confidence, urgent, language, source, null, 0);
+    }
 
     public Understanding withSource(String newSource) {
-        return new Understanding(intent, confidence, urgent, language, newSource);
+        return new Understanding(intent, confidence, urgent, language, newSource, knowledgeId, knowledgeSimilarity);
+    }
+
+    public Understanding withKnowledge(String id, double similarity) {
+        return new Understanding(intent, confidence, urgent, language, source, id, similarity);
     }
 }

@@ -14,7 +14,8 @@ import dev.switchboard.model.Sender;
 import dev.switchboard.model.UnifiedMessage;
 import dev.switchboard.redis.LookupFunction;
 import dev.switchboard.redis.RedisClients;
-import dev.switchboard.understand.BotClassifier;
+import dev.switchboard.understand.BotSemantics;
+import dev.switchboard.understand.BotUnderstander;
 import dev.switchboard.understand.Understanding;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -44,7 +45,7 @@ final class ChatCommand {
             + " [--now 2026-12-02T09:00:00Z] [--redis redis://H:P|FILE]\n"
             + "  one message per line on stdin (text, or {\"text\", \"user\", \"platform\", \"name\"}); one JSON line per"
             + " message on stdout:\n"
-            + "  {input, intent, confidence, language, replies, flow, slots, handoff, urgent[, lookup]}";
+            + "  {input, intent, confidence, language, replies, flow, slots, handoff, urgent[, lookup][, knowledge]}";
 
     private ChatCommand() {}
 
@@ -118,7 +119,7 @@ final class ChatCommand {
                 return SwitchboardCli.BAD_INPUT;
             }
         }
-        try (BotClassifier model = BotClassifier.trained(bot);
+        try (BotUnderstander model = BotUnderstander.load(bot);
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             int number = 0;
@@ -151,12 +152,23 @@ final class ChatCommand {
                 UnifiedMessage message = new UnifiedMessage(linePlatform, bot.id(), Integer.toString(number), lineUser,
                         ChatType.DIRECT, null, null, new Sender(lineUser, lineName, false), MessageKind.TEXT, text,
                         List.of(), List.of(), now, Integer.toString(number));
-                Understanding understanding = model.classify(text);
+                BotUnderstander.Result understood = model.understand(text);
+                Understanding understanding = understood.understanding();
                 Decision decision = policy.decide(state, message, understanding, now);
                 List<String> replies = new java.util.ArrayList<>(decision.replies());
                 String lookupOutcome = decision.lookup() == null ? null : lookUp(redis, decision, replies);
                 if (json) {
                     ObjectNode lineJson = line(text, understanding, decision, state, bot, replies);
+                    if (understood.knowledge() != null) {
+                        BotSemantics.KnowledgeMatch k = understood.knowledge();
+                        ObjectNode kn = lineJson.putObject("knowledge");
+                        kn.put("id", k.entryId()).put("similarity", Math.round(k.similarity() * 10_000) / 10_000.0)
+                                .put("answers", decision.knowledgeId() != null);
+                        if (k.nearestIntent() != null) {
+                            kn.put("nearestIntent", k.nearestIntent())
+                                    .put("intentSimilarity", Math.round(k.intentSimilarity() * 10_000) / 10_000.0);
+                        }
+                    }
                     if (lookupOutcome != null) {
                         lineJson.putObject("lookup").put("key", decision.lookup().key()).put("outcome", lookupOutcome);
                     }
@@ -165,7 +177,9 @@ final class ChatCommand {
                     for (String reply : replies) {
                         out.println("  " + bot.id() + " › " + reply.replace("\n", "\n    "));
                     }
-                    out.printf(java.util.Locale.ROOT, "    [%s %.2f%s%s%s]%n", decision.intent(), understanding.confidence(),
+                    out.printf(java.util.Locale.ROOT, "    [%s %.2f%s%s%s%s]%n", decision.intent(), decision.knowledgeId() != null
+                                    ? understanding.knowledgeSimilarity() : understanding.confidence(),
+                            decision.knowledgeId() != null ? " " + decision.knowledgeId() : "",
                             state.flow == null ? "" : ", waiting in " + state.flow,
                             decision.handoff() ? ", handed off" : "", decision.urgent() ? ", urgent" : "");
                 }

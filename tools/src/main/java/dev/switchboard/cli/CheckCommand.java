@@ -3,6 +3,9 @@ package dev.switchboard.cli;
 import dev.switchboard.bot.BotDefinition;
 import dev.switchboard.bot.BotDefinitionReader;
 import dev.switchboard.understand.BotModels;
+import dev.switchboard.understand.BotSemantics;
+import dev.switchboard.understand.BotUnderstander;
+import dev.switchboard.understand.SentenceEncoder;
 import dev.switchboard.understand.ModelEvaluation;
 
 import java.io.IOException;
@@ -143,5 +146,127 @@ final class CheckCommand {
             out.println("  note: below " + WEAK_ACCURACY + " in " + String.join(", ", weak)
                     + ": add examples that tell the confused intents apart");
         }
+        if (bot.usesEncoder()) {
+            encoderReport(bot, out);
+        }
+    }
+
+    /** Two questions of different entries closer than this are reported as near-duplicates. */
+    static final double NEAR_DUPLICATE = 0.93;
+    /** A question this close to an intent's example is reported: the intent takes such messages when closer. */
+    static final double LOOKS_LIKE_INTENT = 0.90;
+
+    /**
+     * For bots that use the encoder: its head's held-out accuracy, and per language the similarity distributions that
+     * knowledge thresholds depend on, a suggested {@code min_similarity}, near-duplicate questions across entries and
+     * questions that look like an intent's examples.
+     */
+    static void encoderReport(BotDefinition bot, PrintStream out) {
+        long start = System.nanoTime();
+        try (BotUnderstander understander = BotUnderstander.load(bot)) {
+            BotSemantics semantics = understander.semantics();
+            out.printf(Locale.ROOT, "  encoder: %s embedded %d examples and %d knowledge questions in %d ms%n",
+                    String.join(", ", semantics.languages().stream().map(l -> SentenceEncoder.forLanguage(l).name()).toList()),
+                    BotModels.examples(bot).size(), bot.knowledge().entries().stream()
+                            .mapToInt(e -> e.questions().values().stream().mapToInt(List::size).sum()).sum(),
+                    (System.nanoTime() - start) / 1_000_000);
+            if (bot.settings().understanding() == BotDefinition.UnderstandingMode.ENCODER) {
+                ModelEvaluation eval = BotModels.evaluateEncoder(bot, (model, texts) ->
+                        understander.embed(model.language(), texts));
+                StringJoiner accuracy = new StringJoiner(", ");
+                eval.accuracyByLanguage().forEach((l, a) -> accuracy.add(String.format(Locale.ROOT, "%s %.3f", l, a)));
+                out.println("  encoder intent head: held-out accuracy " + (accuracy.length() == 0 ? "(no held-out examples)" : accuracy));
+            }
+            if (bot.knowledge().entries().isEmpty()) {
+                return;
+            }
+            out.printf(Locale.ROOT, "  knowledge: %d entries%n", bot.knowledge().entries().size());
+            for (String language : semantics.languages()) {
+                knowledgeReport(bot, semantics, language, out);
+            }
+        } catch (Exception e) {
+            out.println("  encoder: cannot load (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void knowledgeReport(BotDefinition bot, BotSemantics semantics, String language, PrintStream out) {
+        float[][] questions = semantics.questionVectors(language);
+        float[][] examples = semantics.exampleVectors(language);
+        if (questions.length == 0) {
+            return;
+        }
+        // A question against the other questions of its own entry: how a paraphrase of it scores.
+        List<Double> paraphrase = new ArrayList<>();
+        // Each intent example's best question: how the intents' messages score against knowledge ('other' apart).
+        List<Double> intentToKnowledge = new ArrayList<>();
+        List<Double> offTopic = new ArrayList<>();
+        List<String> duplicates = new ArrayList<>();
+        List<String> lookAlikes = new ArrayList<>();
+        for (int q = 0; q < questions.length; q++) {
+            double best = -1;
+            for (int r = 0; r < questions.length; r++) {
+                if (r == q) {
+                    continue;
+                }
+                double sim = SentenceEncoder.similarity(questions[q], questions[r]);
+                boolean same = semantics.questionEntry(language, q).equals(semantics.questionEntry(language, r));
+                if (same) {
+                    best = Math.max(best, sim);
+                } else if (r > q && sim >= NEAR_DUPLICATE) {
+                    duplicates.add(String.format(Locale.ROOT, "%s ~ %s %.2f", semantics.questionEntry(language, q),
+                            semantics.questionEntry(language, r), sim));
+                }
+            }
+            if (best > -1) {
+                paraphrase.add(best);
+            }
+            for (int i = 0; i < examples.length; i++) {
+                double sim = SentenceEncoder.similarity(questions[q], examples[i]);
+                if (sim >= LOOKS_LIKE_INTENT && !BotDefinition.OTHER.equals(semantics.exampleIntent(language, i))) {
+                    lookAlikes.add(String.format(Locale.ROOT, "%s ~ intent %s %.2f", semantics.questionEntry(language, q),
+                            semantics.exampleIntent(language, i), sim));
+                }
+            }
+        }
+        for (int i = 0; i < examples.length; i++) {
+            double best = -1;
+            for (float[] q : questions) {
+                best = Math.max(best, SentenceEncoder.similarity(examples[i], q));
+            }
+            (BotDefinition.OTHER.equals(semantics.exampleIntent(language, i)) ? offTopic : intentToKnowledge).add(best);
+        }
+        out.printf(Locale.ROOT, "    %s (min_similarity %.2f): a question vs its entry's others %s; intents' examples vs"
+                        + " questions %s%s%n", language, bot.knowledge().minSimilarity(language), distribution(paraphrase),
+                distribution(intentToKnowledge), offTopic.isEmpty() ? "" : "; other's examples vs questions " + distribution(offTopic));
+        // Above what unrelated messages reach (p95 of other's examples; without them, the median intent example: the
+        // intents' own messages are kept from knowledge by the closer-than-the-examples rule), below most paraphrases.
+        double noise = offTopic.isEmpty() ? percentile(intentToKnowledge, 0.5) : percentile(offTopic, 0.95);
+        double signal = percentile(paraphrase, 0.25);
+        if (!Double.isNaN(noise) && !Double.isNaN(signal)) {
+            double suggested = signal > noise ? (noise + signal) / 2 : signal;
+            out.printf(Locale.ROOT, "    %s: suggested min_similarity %.2f (between %s %.2f and p25 of paraphrases %.2f)%s%n",
+                    language, suggested, offTopic.isEmpty() ? "p50 of intents' examples" : "p95 of other's examples", noise, signal,
+                    signal > noise ? "" : "; paraphrases score no higher than unrelated messages: add questions");
+        }
+        duplicates.stream().limit(10).forEach(d -> out.println("    " + language + ": near-duplicate questions across entries: " + d));
+        lookAlikes.stream().distinct().limit(10).forEach(d -> out.println("    " + language
+                + ": a question that looks like an intent's examples (the intent answers when closer): " + d));
+    }
+
+    static String distribution(List<Double> values) {
+        if (values.isEmpty()) {
+            return "(none)";
+        }
+        return String.format(Locale.ROOT, "p5 %.2f p50 %.2f p95 %.2f (n %d)", percentile(values, 0.05), percentile(values, 0.5),
+                percentile(values, 0.95), values.size());
+    }
+
+    static double percentile(List<Double> values, double p) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.round(p * (sorted.size() - 1))));
     }
 }
