@@ -258,4 +258,72 @@ class BotDefinitionReaderTest {
                 .containsExactlyInAnyOrder("unknown key 'hash' in intent 'car_status' lookup (known: redis_hash)",
                         "intent 'car_status' lookup needs redis_hash: the key of a Redis hash, with slots in braces (\"order:{order_number}\")");
     }
+
+    static final String KNOWLEDGE = String.join("\n",
+            "knowledge:",
+            "  min_similarity: {en: 0.7, zh: 0.6}",
+            "  entries:",
+            "    - id: hours",
+            "      questions: {en: [when are you open], zh: [几点开门]}",
+            "      answer: {en: \"8 to 6\", zh: \"8 点到 6 点\"}",
+            "generate:",
+            "  endpoint: http://llm.internal:8000/v1/chat/completions",
+            "  model: small-model",
+            "  api_key_env: GARAGE_LLM_KEY",
+            "  system: {en: \"Be brief.\"}",
+            "  timeout: 3s",
+            "  daily_token_budget: 1000",
+            "  for: [other, service]",
+            "");
+
+    @Test
+    void knowledgeAndGenerateRead() {
+        BotDefinitionReader.Result r = read(VALID + KNOWLEDGE);
+        assertThat(r.errors()).isEmpty();
+        BotDefinition bot = r.definition();
+        assertThat(bot.settings().understanding()).isEqualTo(BotDefinition.UnderstandingMode.NGRAM);
+        assertThat(bot.usesEncoder()).isTrue();
+        assertThat(bot.knowledge().minSimilarity("en")).isEqualTo(0.7);
+        assertThat(bot.knowledge().minSimilarity("zh")).isEqualTo(0.6);
+        assertThat(bot.knowledge().entry("hours").questions().get("zh")).containsExactly("几点开门");
+        assertThat(bot.knowledge().entry("hours").answer().in("en", "en")).containsExactly("8 to 6");
+        BotDefinition.Generate g = bot.generate();
+        assertThat(g.endpoint()).isEqualTo("http://llm.internal:8000/v1/chat/completions");
+        assertThat(g.apiKeyEnv()).isEqualTo("GARAGE_LLM_KEY");
+        assertThat(g.timeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(g.maxTokens()).isEqualTo(BotDefinition.Generate.DEFAULT_MAX_TOKENS);
+        assertThat(g.dailyTokenBudget()).isEqualTo(1000);
+        assertThat(g.forIntents()).containsExactly("other", "service");
+
+        BotDefinition plain = read(VALID.replace("languages: [en, zh]\n", "languages: [en, zh]\nsettings: {understanding: encoder}\n"))
+                .definition();
+        assertThat(plain.settings().understanding()).isEqualTo(BotDefinition.UnderstandingMode.ENCODER);
+        assertThat(plain.knowledge().entries()).isEmpty();
+        assertThat(plain.generate()).isNull();
+        // One number applies to every language.
+        assertThat(read(VALID + KNOWLEDGE.replace("{en: 0.7, zh: 0.6}", "0.66")).definition().knowledge().minSimilarity("zh"))
+                .isEqualTo(0.66);
+    }
+
+    @Test
+    void knowledgeAndGenerateMistakesArePlaced() {
+        int k = (int) VALID.lines().count();
+        assertThat(onlyError(VALID + KNOWLEDGE.replace("{en: 0.7, zh: 0.6}", "{en: 1.2, zh: 0.6}")))
+                .isEqualTo((k + 2) + ":24: min_similarity must be between 0 and 1 (a cosine similarity), was 1.2");
+        assertThat(onlyError(VALID + KNOWLEDGE.replace("      answer: {en: \"8 to 6\", zh: \"8 点到 6 点\"}\n", "")))
+                .startsWith((k + 4) + ":7: knowledge entry 'hours' needs 'answer'");
+        assertThat(onlyError(VALID + KNOWLEDGE.replace("api_key_env: GARAGE_LLM_KEY", "api_key_env: sk-abc123")))
+                .startsWith((k + 10) + ":16: api_key_env 'sk-abc123' is not an environment variable's name");
+        assertThat(onlyError(VALID + KNOWLEDGE.replace("for: [other, service]", "for: [other, servise]")))
+                .startsWith((k + 14) + ":16: generate for names unknown intent 'servise'");
+        assertThat(onlyError(VALID + KNOWLEDGE.replace("timeout: 3s", "timeout: 3 hours")))
+                .startsWith((k + 12) + ":12: timeout '3 hours' must be a duration");
+        assertThat(onlyError(VALID + KNOWLEDGE.replace("endpoint: http://llm.internal:8000/v1/chat/completions", "endpoint: llm.internal")))
+                .startsWith((k + 8) + ":13: endpoint 'llm.internal' is not an http(s) URL");
+        assertThat(onlyError(VALID.replace("languages: [en, zh]\n", "languages: [en, zh]\nsettings: {understanding: bert}\n")))
+                .isEqualTo("4:27: understanding 'bert' is not one of: ngram, encoder");
+        assertThat(onlyError(VALID + KNOWLEDGE.replace("    - id: hours", "    - id: hours\n" + KNOWLEDGE.substring(
+                KNOWLEDGE.indexOf("      questions"), KNOWLEDGE.indexOf("generate:")) + "    - id: hours")))
+                .contains("knowledge id 'hours' is used twice");
+    }
 }
