@@ -169,7 +169,7 @@ public final class BotPolicy implements Serializable {
         if (urgent && !out.isEmpty()) {
             out.addAll(render(bot.urgent().reply(), turn, null));
         }
-        return new Decision(List.copyOf(out), turn.language, Decision.KNOWLEDGE_INTENT, urgent, null, null, -1, entry.id(), false);
+        return new Decision(List.copyOf(out), turn.language, Decision.KNOWLEDGE_INTENT, urgent, null, null, -1, entry.id());
     }
 
     /** Replies decided so far, the handoff reason when the session goes to a person, the reply that looks data up. */

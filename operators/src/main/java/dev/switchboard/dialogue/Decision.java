@@ -13,22 +13,20 @@ import java.util.List;
  *     handoff record)
  * @param lookup the live data reply {@code lookupIndex} shows, or null
  * @param knowledgeId the knowledge entry the replies answer with, or null
- * @param generate the replies are the fallback of a generated answer the dialogue step asks a language model for, or
- *     false
  */
 public record Decision(List<String> replies, String language, String intent, boolean urgent, String handoffReason,
-                       LookupRequest lookup, int lookupIndex, String knowledgeId, boolean generate) {
+                       LookupRequest lookup, int lookupIndex, String knowledgeId) {
 
     /** The intent of a reply that answers with a knowledge entry. */
     public static final String KNOWLEDGE_INTENT = "knowledge";
 
     public Decision(List<String> replies, String language, String intent, boolean urgent, String handoffReason) {
-        this(replies, language, intent, urgent, handoffReason, null, -1, null, false);
+        this(replies, language, intent, urgent, handoffReason, null, -1, null);
     }
 
     public Decision(List<String> replies, String language, String intent, boolean urgent, String handoffReason,
             LookupRequest lookup, int lookupIndex) {
-        this(replies, language, intent, urgent, handoffReason, lookup, lookupIndex, null, false);
+        this(replies, language, intent, urgent, handoffReason, lookup, lookupIndex, null);
     }
 
 

@@ -40,6 +40,13 @@ public class DialogueState {
      */
     public long startedAt;
 
+    /**
+     * A generated reply in flight for this session, or null. While it is set, the session's next messages wait (in the
+     * dialogue step's list state), so the next prompt holds this answer. Added with generated replies: older states
+     * read it as null.
+     */
+    public PendingGeneration generating;
+
     public DialogueState() {}
 
     /** Records activity at {@code now}; the first activity of a session also dates its start. */

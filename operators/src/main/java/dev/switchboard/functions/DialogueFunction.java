@@ -9,11 +9,19 @@ import dev.switchboard.dialogue.DialogueSettings;
 import dev.switchboard.dialogue.DialogueState;
 import dev.switchboard.dialogue.LinkingReplies;
 import dev.switchboard.dialogue.Turn;
+import dev.switchboard.dialogue.ChatCompletions;
+import dev.switchboard.dialogue.GenerationPrompt;
+import dev.switchboard.dialogue.PendingGeneration;
+import dev.switchboard.model.MarkupText;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import java.util.concurrent.CompletableFuture;
 import dev.switchboard.model.Control;
 import dev.switchboard.model.ChatType;
 import dev.switchboard.model.InboundMessage;
 import dev.switchboard.model.UnifiedMessage;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -42,6 +50,7 @@ import java.util.Map;
  */
 public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMessage, BotReply> {
     private static final long serialVersionUID = 1L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DialogueFunction.class);
 
     public static final String STATE_NAME = "dialogue-state";
 
@@ -77,6 +86,26 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
     private transient Counter sessionsStarted;
     private transient Counter sessionsExpired;
 
+    /** Messages of a session waiting for its generated reply, in arrival order. */
+    private transient ListState<UnderstoodMessage> waiting;
+    /** Per session key: the chat-completions request in flight on this subtask (lost on failure: sent again). */
+    private transient Map<String, CompletableFuture<ChatCompletions.Outcome>> inflight;
+    /** Per bot: {UTC day, tokens used} against this subtask's share of the daily budget. */
+    private transient Map<String, long[]> tokensToday;
+    private transient PlatformCounters generations;
+    private transient PlatformCounters generationFallbacks;
+    private transient PlatformCounters generationTokens;
+    private transient Counter generationsResent;
+    private transient Counter generationWaits;
+    private transient DescriptiveStatisticsHistogram generationLatency;
+
+    /** Polls for a generated answer this often at first, backing off to {@value #POLL_MAX_MS} ms. */
+    static final long POLL_MIN_MS = 5;
+    static final long POLL_MAX_MS = 50;
+    /** A generated reply longer than this is cut (the formatter then splits it at the platform's limits). */
+    public static final int MAX_GENERATED_CHARS = 2000;
+    public static final String WAITING_STATE_NAME = "dialogue-waiting";
+
     public DialogueFunction(DialogueSettings settings, Bots bots) {
         this(settings, bots, null);
     }
@@ -110,6 +139,16 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         linkCommands = new PlatformCounters(group, "linkCommands", "outcome");
         jobId = getRuntimeContext().getJobInfo().getJobId().toString();
         policies = new HashMap<>();
+        waiting = getRuntimeContext().getListState(new ListStateDescriptor<>(WAITING_STATE_NAME,
+                TypeInformation.of(UnderstoodMessage.class)));
+        inflight = new HashMap<>();
+        tokensToday = new HashMap<>();
+        generations = new PlatformCounters(group, "generationsRequested", "bot");
+        generationFallbacks = new PlatformCounters(group, "generationFallbacks", "reason");
+        generationTokens = new PlatformCounters(group, "generationTokens", "bot");
+        generationsResent = group.counter("generationsResent");
+        generationWaits = group.counter("generationWaits");
+        generationLatency = group.histogram("generationLatencyMs", new DescriptiveStatisticsHistogram(1000));
         sessionsStarted = group.counter("sessionsStarted");
         sessionsExpired = group.counter("sessionsExpired");
         // Per-second rates over the last minute, for dashboards that do not compute rate() themselves.
@@ -119,6 +158,17 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
 
     @Override
     public void processElement(UnderstoodMessage in, Context ctx, Collector<BotReply> out) throws Exception {
+        DialogueState current = state.value();
+        if (current != null && current.generating != null) {
+            // The session's generated reply is not in its history yet: this message waits for it.
+            waiting.add(in);
+            generationWaits.inc();
+            return;
+        }
+        process(in, current, ctx, out);
+    }
+
+    private void process(UnderstoodMessage in, DialogueState current, Context ctx, Collector<BotReply> out) throws Exception {
         InboundMessage inbound = in.inbound();
         UnifiedMessage message = inbound.message();
         long now = ctx.timerService().currentProcessingTime();
@@ -129,7 +179,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
             return;
         }
 
-        DialogueState s = state.value();
+        DialogueState s = current;
         if (s == null) {
             s = new DialogueState();
             sessionsStarted.inc();
@@ -164,12 +214,13 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         s.touch(now);
         List<String> sensitive = policy.hasSensitiveSlots() ? sensitiveValues(s, policy.bot()) : List.of();
         boolean notification = inbound.isNotification();
+        PendingGeneration pending = control == null ? generation(policy, decision, in, s, sensitive, now) : null;
         if (!notification) {
             s.history.add(new Turn(Turn.USER, clip(masked(message.text(), sensitive), settings.maxTurnTextLength()),
                     message.timestamp(), decision.intent(), message.sender() == null ? null : message.sender().id(),
                     message.platform()));
         }
-        for (int i = 0; i < decision.replies().size(); i++) {
+        for (int i = 0; pending == null && i < decision.replies().size(); i++) {
             String text = decision.replies().get(i);
             s.history.add(new Turn(Turn.BOT, clip(masked(text, sensitive), settings.maxTurnTextLength()), now,
                     notification ? NOTIFICATION_INTENT : null));
@@ -181,6 +232,11 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
                     i == decision.lookupIndex() ? decision.lookup() : null, decision.knowledgeId(), null));
             replied.inc(message.platform());
             botReplies.inc(message.botId());
+        }
+        if (pending != null) {
+            s.generating = pending;
+            send(pending, policy.bot().generate(), inbound.sessionKey(), false);
+            ctx.timerService().registerProcessingTimeTimer(now + POLL_MIN_MS);
         }
         trim(s.history, settings.historySize());
         if (decision.replies().isEmpty()) {
@@ -196,6 +252,14 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
                     s.handoffUntil, List.copyOf(s.history)));
         }
 
+        armExpiry(s, now, ctx);
+        if (policy.hasSensitiveSlots()) {
+            sealSensitive(s, policy.bot(), sealed);
+        }
+        state.update(s);
+    }
+
+    private void armExpiry(DialogueState s, long now, Context ctx) {
         // Whole seconds, so a burst of messages in one session does not churn the timer queue.
         long expiry = Math.max(now + settings.sessionTimeout().toMillis(), s.handoffUntil);
         expiry = (expiry / 1000 + 1) * 1000;
@@ -206,18 +270,169 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
             ctx.timerService().registerProcessingTimeTimer(expiry);
             s.expiryTimer = expiry;
         }
-        if (policy.hasSensitiveSlots()) {
-            sealSensitive(s, policy.bot(), sealed);
-        }
-        state.update(s);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<BotReply> out) throws Exception {
         DialogueState s = state.value();
+        if (s != null && s.generating != null) {
+            long now = ctx.timerService().currentProcessingTime();
+            if (finishGeneration(s, now, ctx, out)) {
+                armExpiry(s, now, ctx);
+                state.update(s);
+                drainWaiting(ctx, out);
+            }
+            return;
+        }
         if (s != null && timestamp >= s.expiryTimer) {
             state.clear();
+            waiting.clear();
             sessionsExpired.inc();
+        }
+    }
+
+    // --- generated replies --------------------------------------------------------------------------
+
+    /**
+     * The generated reply this decision asks for, or null: the bot has {@code generate}, the decided intent is one of
+     * its {@code for}, the message is not a knowledge answer, a handoff or quiet, and the bot's budget on this subtask
+     * is not spent (else counted as a fallback, and the intent's replies go out as they are).
+     */
+    private PendingGeneration generation(BotPolicy policy, Decision decision, UnderstoodMessage in, DialogueState s,
+            List<String> sensitive, long now) {
+        BotDefinition.Generate g = policy.bot().generate();
+        if (g == null || decision.knowledgeId() != null || decision.handoff() || decision.replies().isEmpty()
+                || !g.forIntents().contains(decision.intent())) {
+            return null;
+        }
+        UnifiedMessage message = in.inbound().message();
+        if (g.apiKeyEnv() != null && System.getenv(g.apiKeyEnv()) == null) {
+            generationFallbacks.inc(ChatCompletions.NO_KEY);
+            return null;
+        }
+        if (g.dailyTokenBudget() > 0) {
+            long[] used = tokensToday.computeIfAbsent(message.botId(), b -> new long[2]);
+            long day = Math.floorDiv(now, 86_400_000L);
+            if (used[0] != day) {
+                used[0] = day;
+                used[1] = 0;
+            }
+            long share = Math.max(1, g.dailyTokenBudget() / getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
+            if (used[1] >= share) {
+                generationFallbacks.inc(ChatCompletions.BUDGET);
+                return null;
+            }
+        }
+        PendingGeneration p = new PendingGeneration();
+        p.requestBody = ChatCompletions.body(g, GenerationPrompt.messages(policy.bot(), decision.language(), s.history,
+                masked(message.text(), sensitive), in.understanding().relatedKnowledge()));
+        p.startedAt = now;
+        p.fallback = new ArrayList<>(decision.replies());
+        p.intent = decision.intent();
+        p.language = decision.language();
+        p.urgent = decision.urgent();
+        InboundMessage inbound = in.inbound();
+        p.platform = message.platform();
+        p.botId = message.botId();
+        p.sessionKey = inbound.sessionKey();
+        p.chatId = message.chatId();
+        p.threadId = message.threadId();
+        p.replyToMessageId = message.messageId();
+        p.accountId = inbound.accountId();
+        p.sourceMessageId = message.messageId();
+        p.sourceReceivedAt = inbound.receivedAt();
+        p.replyToken = inbound.replyToken();
+        p.recipientId = ChatType.DIRECT.equals(message.chatType()) && message.sender() != null ? message.sender().id() : null;
+        p.botVersion = policy.bot().version();
+        generations.inc(message.botId());
+        return p;
+    }
+
+    private void send(PendingGeneration p, BotDefinition.Generate g, String sessionKey, boolean again) {
+        String key = g.apiKeyEnv() == null ? null : System.getenv(g.apiKeyEnv());
+        inflight.put(sessionKey, ChatCompletions.send(g, p.requestBody, key));
+        if (again) {
+            generationsResent.inc();
+        }
+    }
+
+    /**
+     * Sends the session's generated reply (or its fallback) when its answer is in, puts it in the history and clears
+     * the pending request; else polls again shortly and returns false. A request whose answer was lost with a failure
+     * (restored state, nothing in flight here) is sent again.
+     */
+    private boolean finishGeneration(DialogueState s, long now, OnTimerContext ctx, Collector<BotReply> out) {
+        PendingGeneration p = s.generating;
+        String sessionKey = ctx.getCurrentKey();
+        BotPolicy policy = policyFor(p.botId);
+        BotDefinition.Generate g = policy == null ? null : policy.bot().generate();
+        CompletableFuture<ChatCompletions.Outcome> future = inflight.get(sessionKey);
+        if (future == null && g != null) {
+            send(p, g, sessionKey, true);
+            future = inflight.get(sessionKey);
+        }
+        ChatCompletions.Outcome outcome;
+        if (future == null) {
+            outcome = new ChatCompletions.Outcome(null, 0, "removed", "the bot's new version has no generate");
+        } else if (!future.isDone()) {
+            long waited = now - p.startedAt;
+            if (waited <= g.timeout().toMillis() + 5_000) {
+                ctx.timerService().registerProcessingTimeTimer(now + Math.min(POLL_MAX_MS, Math.max(POLL_MIN_MS, waited / 10)));
+                return false;
+            }
+            future.cancel(true);
+            outcome = new ChatCompletions.Outcome(null, 0, ChatCompletions.TIMEOUT, "no answer in " + waited + " ms");
+        } else {
+            outcome = future.join();
+        }
+        inflight.remove(sessionKey);
+        generationLatency.update(Math.max(0, now - p.startedAt));
+        List<String> texts;
+        String generatedBy = null;
+        if (outcome.text() != null) {
+            generationTokens.add(p.botId, outcome.tokens());
+            long[] used = tokensToday.get(p.botId);
+            if (used != null) {
+                used[1] += outcome.tokens();
+            }
+            texts = List.of(MarkupText.escape(clip(outcome.text(), MAX_GENERATED_CHARS)));
+            generatedBy = g == null ? null : g.model();
+        } else {
+            generationFallbacks.inc(outcome.failure());
+            LOG.debug("generated reply for session {} fell back: {} ({})", sessionKey, outcome.failure(), outcome.detail());
+            texts = p.fallback;
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            s.history.add(new Turn(Turn.BOT, clip(texts.get(i), settings.maxTurnTextLength()), now, null));
+            out.collect(new BotReply(p.platform, p.botId, p.sessionKey, p.chatId, p.threadId, p.replyToMessageId,
+                    p.accountId, p.sourceMessageId, p.sourceReceivedAt, i, texts.get(i), p.intent, p.language, p.urgent,
+                    p.replyToken, p.recipientId, p.botVersion, null, null, generatedBy));
+            replied.inc(p.platform);
+            botReplies.inc(p.botId);
+        }
+        trim(s.history, settings.historySize());
+        s.generating = null;
+        return true;
+    }
+
+    /** The messages that waited for the generated reply, in order, until one asks for a generated reply again. */
+    private void drainWaiting(OnTimerContext ctx, Collector<BotReply> out) throws Exception {
+        List<UnderstoodMessage> queued = new ArrayList<>();
+        Iterable<UnderstoodMessage> stored = waiting.get();
+        if (stored != null) {
+            stored.forEach(queued::add);
+        }
+        if (queued.isEmpty()) {
+            return;
+        }
+        waiting.clear();
+        for (int i = 0; i < queued.size(); i++) {
+            DialogueState s = state.value();
+            if (s != null && s.generating != null) {
+                waiting.update(new ArrayList<>(queued.subList(i, queued.size())));
+                return;
+            }
+            process(queued.get(i), s, ctx, out);
         }
     }
 

@@ -32,6 +32,12 @@ final class PlatformCounters {
                 p -> group.addGroup(label, p).counter(name)).inc();
     }
 
+    /** Adds {@code n} (tokens, bytes) to one label's counter. */
+    void add(String platform, long n) {
+        counters.computeIfAbsent(platform == null ? "unknown" : platform,
+                p -> group.addGroup(label, p).counter(name)).inc(n);
+    }
+
     /** Counts under a second label, {@code reason}, whose values must come from a small fixed set. */
     void inc(String platform, String reason) {
         String p = platform == null ? "unknown" : platform;

@@ -362,8 +362,13 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
                         knowledgeUnavailable.inc();
                     }
                     return a;
-                }), (u, a) -> a != null && a.knowledge() != null && a.knowledge().answers()
-                        ? u.withKnowledge(a.knowledge().entryId(), a.knowledge().similarity()) : u);
+                }), (u, a) -> {
+                    if (a == null || a.knowledge() == null) {
+                        return u;
+                    }
+                    Understanding with = u.withRelatedKnowledge(a.knowledge().related());
+                    return a.knowledge().answers() ? with.withKnowledge(a.knowledge().entryId(), a.knowledge().similarity()) : with;
+                });
     }
 
     /** One classification, retried a few milliseconds later while the inference queue is full. */

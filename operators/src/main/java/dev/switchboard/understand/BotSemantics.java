@@ -41,9 +41,10 @@ public final class BotSemantics {
      * @param nearestIntent the intent (not {@code other}) with the closest example, or null
      * @param intentSimilarity that example's similarity
      * @param answers whether the entry answers: clears {@code min_similarity} and beats every intent's examples
+     * @param related the closest entries, closest first (at most {@link Understanding#RELATED})
      */
     public record KnowledgeMatch(String entryId, double similarity, String nearestIntent, double intentSimilarity,
-                                 boolean answers) {}
+                                 boolean answers, List<String> related) {}
 
     /** What one message's embedding says. {@code intent} is null unless the bot classifies with the encoder. */
     public record Analysis(Understanding intent, KnowledgeMatch knowledge) {}
@@ -146,13 +147,26 @@ public final class BotSemantics {
         }
         int bestQuestion = -1;
         double best = -2;
+        double[] perEntry = new double[bot.knowledge().entries().size()];
+        java.util.Arrays.fill(perEntry, -2);
         for (int i = 0; i < s.questions().length; i++) {
             double sim = SentenceEncoder.similarity(vector, s.questions()[i]);
+            int e = s.questionEntries()[i];
+            perEntry[e] = Math.max(perEntry[e], sim);
             if (sim > best) {
                 best = sim;
                 bestQuestion = i;
             }
         }
+        List<Integer> ranked = new ArrayList<>();
+        for (int e = 0; e < perEntry.length; e++) {
+            if (perEntry[e] > -2) {
+                ranked.add(e);
+            }
+        }
+        ranked.sort((a, b) -> Double.compare(perEntry[b], perEntry[a]));
+        List<String> related = ranked.stream().limit(Understanding.RELATED)
+                .map(e -> bot.knowledge().entries().get(e).id()).toList();
         int other = labels.indexOf(BotDefinition.OTHER);
         int nearest = -1;
         double intentBest = -2;
@@ -168,7 +182,8 @@ public final class BotSemantics {
         }
         String entry = bot.knowledge().entries().get(s.questionEntries()[bestQuestion]).id();
         boolean answers = best >= s.minSimilarity() && best > intentBest;
-        return new KnowledgeMatch(entry, best, nearest < 0 ? null : labels.get(nearest), nearest < 0 ? 0 : intentBest, answers);
+        return new KnowledgeMatch(entry, best, nearest < 0 ? null : labels.get(nearest), nearest < 0 ? 0 : intentBest, answers,
+                related);
     }
 
     /**

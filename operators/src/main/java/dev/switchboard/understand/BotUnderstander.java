@@ -64,6 +64,9 @@ public final class BotUnderstander implements AutoCloseable {
         if (understanding == null) {
             understanding = new BotKeywordRules(bot).understand(text);
         }
+        if (knowledge != null) {
+            understanding = understanding.withRelatedKnowledge(knowledge.related());
+        }
         if (knowledge != null && knowledge.answers()) {
             understanding = understanding.withKnowledge(knowledge.entryId(), knowledge.similarity());
         }

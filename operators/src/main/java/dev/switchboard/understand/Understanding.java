@@ -12,19 +12,27 @@ package dev.switchboard.understand;
  * @param knowledgeId the knowledge entry that answers the message (its best question cleared the language's
  *     {@code min_similarity} and is closer than every intent's examples), or null
  * @param knowledgeSimilarity the cosine similarity of the message to that entry's closest question (0 when none)
+ * @param relatedKnowledge the knowledge entries closest to the message, closest first, whether or not one answers (at
+ *     most {@value #RELATED}; what a generated reply's prompt is given), empty when the bot has none
  */
 public record Understanding(String intent, double confidence, boolean urgent, String language, String source,
-                            String knowledgeId, double knowledgeSimilarity) {
+                            String knowledgeId, double knowledgeSimilarity, java.util.List<String> relatedKnowledge) {
+    public static final int RELATED = 3;
 
     public Understanding(String intent, double confidence, boolean urgent, String language, String source) {
-        this(intent, confidence, urgent, language, source, null, 0);
+        this(intent, confidence, urgent, language, source, null, 0, java.util.List.of());
     }
 
     public Understanding withSource(String newSource) {
-        return new Understanding(intent, confidence, urgent, language, newSource, knowledgeId, knowledgeSimilarity);
+        return new Understanding(intent, confidence, urgent, language, newSource, knowledgeId, knowledgeSimilarity, relatedKnowledge);
     }
 
     public Understanding withKnowledge(String id, double similarity) {
-        return new Understanding(intent, confidence, urgent, language, source, id, similarity);
+        return new Understanding(intent, confidence, urgent, language, source, id, similarity, relatedKnowledge);
+    }
+
+    public Understanding withRelatedKnowledge(java.util.List<String> related) {
+        return new Understanding(intent, confidence, urgent, language, source, knowledgeId, knowledgeSimilarity,
+                java.util.List.copyOf(related));
     }
 }
