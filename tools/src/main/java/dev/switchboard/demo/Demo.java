@@ -10,6 +10,7 @@ import dev.switchboard.model.Platforms;
 import dev.switchboard.model.Topics;
 import dev.switchboard.testkit.DemoTraffic;
 import dev.switchboard.testkit.EmbeddedKafka;
+import dev.switchboard.testkit.LlmFake;
 import dev.switchboard.testkit.KafkaClients;
 import dev.switchboard.testkit.RedisProcess;
 import dev.switchboard.redis.Identities;
@@ -116,7 +117,8 @@ public final class Demo {
         Path checkpoints = Files.createTempDirectory("switchboard-demo-checkpoints");
         out.println("starting a Kafka broker (KRaft) and Redis ...");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             RedisProcess redis = RedisProcess.start(checkpoints.resolve("redis"))) {
+             RedisProcess redis = RedisProcess.start(checkpoints.resolve("redis"));
+             LlmFake llm = startLlmFake()) {
             int orders = SampleOrders.fill(redis.address(), DemoTraffic.FIRST_ORDER, ORDERS);
             kafka.createTopics(topics.all(Platforms.SUPPORTED), 2);
 
@@ -124,7 +126,14 @@ public final class Demo {
             // key made for this run.
             Path bots = Files.createDirectories(checkpoints.resolve("bots"));
             for (String bot : Bots.SHIPPED) {
-                Files.writeString(bots.resolve(bot + ".yaml"), Bots.shippedYaml(bot));
+                String yaml = Bots.shippedYaml(bot);
+                if (bot.equals("support")) {
+                    // Open questions ("other") go to a chat-completions endpoint: here the local fake, which echoes.
+                    yaml += "\ngenerate:\n  endpoint: " + llm.endpoint() + "\n  model: local-fake-model\n"
+                            + "  system: {en: \"You are the shop's support assistant. Be brief.\", zh: \"你是商店的客服助手，回答简洁。\"}\n"
+                            + "  timeout: 3s\n  for: [other]\n";
+                }
+                Files.writeString(bots.resolve(bot + ".yaml"), yaml);
             }
             byte[] key = new byte[32];
             new java.security.SecureRandom().nextBytes(key);
@@ -170,6 +179,8 @@ public final class Demo {
             out.println("Platform APIs:  " + platforms.base() + "   (local fakes of the nine platforms' send APIs, with their"
                     + " credentials, limits and answers; the delivery job sends every reply there by HTTP and logs it on "
                     + topics.delivered() + ")");
+            out.println("LLM endpoint:   " + llm.endpoint() + "   (a local FAKE chat-completions endpoint: its answers echo"
+                    + " the question, labelled \"local fake model\"; the support bot's open questions go there)");
             out.println("Redis:          " + redis.address() + "   (" + redis.binary() + "; " + orders + " orders as hashes "
                     + SampleOrders.PREFIX + "<number>, linked identities and routes under " + Identities.DEFAULT_PREFIX + "{<bot>}:...)");
             // The web channel's signing secret, made for this run; visitors get tokens of their own from the page.
@@ -344,4 +355,13 @@ public final class Demo {
         }
     }
 
+
+    /** The demo's stand-in for an LLM endpoint, on 8090 when free. */
+    private static LlmFake startLlmFake() throws java.io.IOException {
+        try {
+            return new LlmFake(8090);
+        } catch (java.net.BindException e) {
+            return new LlmFake(0);
+        }
+    }
 }

@@ -58,6 +58,11 @@ final class DemoShowcase implements Runnable {
             out.println("  linked person: chat.notify    → to telegram user " + TELEGRAM_USER + ": " + notification);
             producer.send(new ProducerRecord<>(topics.notifications(), null, notification.getBytes(StandardCharsets.UTF_8))).get();
             await(replies, "slack", SLACK_CHANNEL);
+            // A question the bot's knowledge answers, then an open one for the (fake) language model.
+            slack(producer, "1700000003.000100", "do you ship to canada?");
+            await(replies, "slack", SLACK_CHANNEL);
+            slack(producer, "1700000004.000100", "can I get a discount if I buy ten?");
+            await(replies, "slack", SLACK_CHANNEL);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
