@@ -36,6 +36,8 @@ import java.util.Set;
  */
 public final class PipelineBenchmark {
     static final List<String> SCENARIOS = List.of("bare", "alo", "eo", "many", "open", "spike", "tail", "open-eo");
+    /** Named with --scenarios only: four more backlogs comparing ways of understanding. */
+    static final List<String> OPTIONAL_SCENARIOS = List.of("understanding");
 
     private final Scenarios scenarios;
     private final Options options;
@@ -67,8 +69,9 @@ public final class PipelineBenchmark {
                     case "--scenarios" -> {
                         scenarios = new LinkedHashSet<>(List.of(value(args, ++i, a).split(",")));
                         for (String s : scenarios) {
-                            if (!SCENARIOS.contains(s)) {
-                                throw new IllegalArgumentException("unknown scenario '" + s + "'; known: " + String.join(",", SCENARIOS));
+                            if (!SCENARIOS.contains(s) && !OPTIONAL_SCENARIOS.contains(s)) {
+                                throw new IllegalArgumentException("unknown scenario '" + s + "'; known: " + String.join(",", SCENARIOS)
+                                        + "," + String.join(",", OPTIONAL_SCENARIOS));
                             }
                         }
                     }
@@ -144,11 +147,26 @@ public final class PipelineBenchmark {
         ScenarioResult tail = want.contains("tail") ? scenarios.openLoop(String.format(Locale.ROOT,
                 "long tail: open loop at %.0f/s, 10 %% of inferences delayed 1.2 s, at-least-once", half), "at-least-once",
                 Scenarios.Schedule.steady(half, seconds), new DelayedClassifier(0.1, Duration.ofMillis(1200))) : null;
+        // Understanding by meaning: the same backlog with the support bot without knowledge (n-gram only), as shipped
+        // (n-gram intents, knowledge by the encoder), without the encoder's cache, and with the encoder head.
+        List<ScenarioResult> understanding = new ArrayList<>();
+        if (want.contains("understanding")) {
+            java.util.function.UnaryOperator<String> noKnowledge = yaml -> yaml.replaceAll("(?s)\n# Answers written once.*?\nurgent:", "\nurgent:");
+            understanding.add(scenarios.variant(noKnowledge, List.of()).backlog("understanding: n-gram, no knowledge (no encoder)",
+                    options.backlog(), 1_000, "at-least-once"));
+            understanding.add(scenarios.variant(yaml -> yaml, List.of()).backlog("understanding: n-gram + knowledge (encoder), as shipped",
+                    options.backlog(), 1_000, "at-least-once"));
+            understanding.add(scenarios.variant(yaml -> yaml, List.of("--encoder-cache-size", "0")).backlog(
+                    "understanding: n-gram + knowledge, encoder cache off", options.backlog(), 1_000, "at-least-once"));
+            understanding.add(scenarios.variant(yaml -> yaml.replace("  timezone: UTC\n", "  timezone: UTC\n  understanding: encoder\n"),
+                    List.of()).backlog("understanding: encoder head + knowledge", options.backlog(), 1_000, "at-least-once"));
+        }
         for (ScenarioResult r : Arrays.asList(bare, alo, eo)) {
             if (r != null) {
                 results.add(r);
             }
         }
+        results.addAll(understanding);
         results.addAll(growth);
         for (ScenarioResult r : Arrays.asList(open, openEo, spike, tail)) {
             if (r != null) {
@@ -180,6 +198,10 @@ public final class PipelineBenchmark {
         for (int i = 0; i < growth.size() && alo != null; i++) {
             System.out.printf(Locale.ROOT, "%,d conversations ÷ 1k %.2f (goal ≥ 0.70)%n", options.manyConversations().get(i),
                     growth.get(i).throughput() / alo.throughput());
+        }
+        for (int i = 1; i < understanding.size(); i++) {
+            System.out.printf(Locale.ROOT, "%s ÷ n-gram without knowledge %.2f%n", understanding.get(i).name(),
+                    understanding.get(i).throughput() / understanding.get(0).throughput());
         }
         if (open != null) {
             System.out.printf(Locale.ROOT, "open-loop p99 %s ms at %.0f/s (goal ≤ 50 at half the sustained rate)%n", ms(open.latency(), 99), half);

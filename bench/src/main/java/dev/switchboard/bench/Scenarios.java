@@ -64,11 +64,26 @@ final class Scenarios {
     }
 
     Scenarios(EmbeddedKafka kafka, String managedMemory, List<String> jobArgs, boolean skewed) {
+        this(kafka, managedMemory, jobArgs, skewed, yaml -> yaml);
+    }
+
+    private Scenarios(EmbeddedKafka kafka, String managedMemory, List<String> jobArgs, boolean skewed,
+            java.util.function.UnaryOperator<String> botVariant) {
         this.kafka = kafka;
         this.managedMemory = managedMemory;
         this.jobArgs = List.copyOf(jobArgs);
         this.skewed = skewed;
+        this.botVariant = botVariant;
     }
+
+    /** The same scenarios with the support bot's definition changed by {@code variant} and more job options. */
+    Scenarios variant(java.util.function.UnaryOperator<String> variant, List<String> moreJobArgs) {
+        List<String> args = new ArrayList<>(jobArgs);
+        args.addAll(moreJobArgs);
+        return new Scenarios(kafka, managedMemory, args, skewed, variant);
+    }
+
+    private final java.util.function.UnaryOperator<String> botVariant;
 
     /** The same records through a Flink job that only keys and forwards them. */
     ScenarioResult bare(int backlog) throws Exception {
@@ -225,7 +240,7 @@ final class Scenarios {
             String yaml = Bots.shippedYaml("support");
             quietless = Files.createTempFile("switchboard-bench-support", ".yaml");
             quietless.toFile().deleteOnExit();
-            Files.writeString(quietless, yaml.replace("handoff_quiet_for: 30min", "handoff_quiet_for: 0ms"));
+            Files.writeString(quietless, botVariant.apply(yaml.replace("handoff_quiet_for: 30min", "handoff_quiet_for: 0ms")));
         }
         return quietless;
     }

@@ -80,6 +80,7 @@ public record JobConfig(
         o.put("inference-batch-size", new String[] {"64", "largest batch of one ONNX Runtime run"});
         o.put("inference-max-delay", new String[] {"2ms", "longest wait of the oldest queued request for its batch to fill"});
         o.put("inference-workers", new String[] {"2", "threads per TaskManager forming batches and running the model"});
+        o.put("encoder-cache-size", new String[] {"10000", "distinct recent texts whose embeddings each TaskManager's encoder keeps (0: none)"});
         o.put("inference-queue-capacity", new String[] {"10000", "requests queued per TaskManager before new ones are refused (retried, then answered by the rules)"});
         return java.util.Collections.unmodifiableMap(o);
     }
@@ -177,10 +178,11 @@ public record JobConfig(
             inference = model.equals("rules") ? InferenceSettings.RULES_ONLY
                     : new InferenceSettings(modelPath, modelBot, false,
                             v.integer("inference-batch-size"), v.duration("inference-max-delay", false),
-                            v.integer("inference-queue-capacity"), v.integer("inference-workers"));
+                            v.integer("inference-queue-capacity"), v.integer("inference-workers"),
+                            v.integer("encoder-cache-size"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage() + " (--inference-batch-size, --inference-max-delay,"
-                    + " --inference-queue-capacity, --inference-workers)", e);
+                    + " --inference-queue-capacity, --inference-workers, --encoder-cache-size)", e);
         }
         return new JobConfig(kafka, topics, botId, dialogue, checkpointInterval, v.get("checkpoint-dir"),
                 v.duration("buffer-timeout", false), p,

@@ -18,29 +18,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * bot that uses it, micro-batched like the intent models ({@link MicroBatcher}), reference-counted like them: the last
  * {@link #release} stops the workers and frees the session.
  *
- * <p>In front of it, a cache of the most recent {@value #CACHE_SIZE} distinct texts (chat traffic repeats itself:
+ * <p>In front of it, a cache of the most recent distinct texts ({@code --encoder-cache-size}, 10,000 by default) (chat traffic repeats itself:
  * "hi", "yes", "thanks"); a hit costs no inference. Safe only because the FP32 encoders give a text the same
  * embedding in any batch.
  */
 public final class EncoderService {
     private static final Logger LOG = LoggerFactory.getLogger(EncoderService.class);
-    static final int CACHE_SIZE = 10_000;
     /** Encoder batches stay smaller than the n-gram model's: a transformer's cost grows with the padded width. */
     public static final int MAX_BATCH = 32;
 
-    private record Key(String model, Integer gpuIndex, int maxBatch, long maxDelayNanos, int queueCapacity, int workers) {}
+    private record Key(String model, Integer gpuIndex, int maxBatch, long maxDelayNanos, int queueCapacity, int workers,
+                       int cacheSize) {}
 
     private static final Map<Key, EncoderService> SHARED = new HashMap<>();
 
     private final Key key;
     private final SentenceEncoder encoder;
     private final MicroBatcher<String, float[]> batcher;
-    private final Map<String, float[]> cache = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
-            return size() > CACHE_SIZE;
-        }
-    };
+    private final Map<String, float[]> cache;
     private final AtomicLong cacheHits = new AtomicLong();
     private final AtomicLong encoded = new AtomicLong();
     private int references;
@@ -48,6 +43,12 @@ public final class EncoderService {
     private EncoderService(Key key, SentenceEncoder encoder) {
         this.key = key;
         this.encoder = encoder;
+        this.cache = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
+                return size() > key.cacheSize();
+            }
+        };
         this.batcher = new MicroBatcher<>("encoder-" + encoder.name(), key.maxBatch(), key.maxDelayNanos(),
                 key.queueCapacity(), key.workers(), this::run);
     }
@@ -59,7 +60,7 @@ public final class EncoderService {
      */
     public static synchronized EncoderService acquire(SentenceEncoder.Model model, InferenceSettings settings, Integer gpuIndex) {
         Key key = new Key(model.name(), gpuIndex, Math.min(MAX_BATCH, settings.maxBatch()), settings.maxDelay().toNanos(),
-                settings.queueCapacity(), settings.workers());
+                settings.queueCapacity(), settings.workers(), settings.encoderCacheSize());
         EncoderService service = SHARED.get(key);
         if (service == null) {
             long start = System.nanoTime();
@@ -106,9 +107,11 @@ public final class EncoderService {
     /** The text's unit-length embedding: from the cache, or queued for the next batch. */
     public CompletableFuture<float[]> embed(String text) {
         String t = text == null ? "" : text;
-        float[] hit;
-        synchronized (cache) {
-            hit = cache.get(t);
+        float[] hit = null;
+        if (key.cacheSize() > 0) {
+            synchronized (cache) {
+                hit = cache.get(t);
+            }
         }
         if (hit != null) {
             cacheHits.incrementAndGet();
@@ -132,10 +135,14 @@ public final class EncoderService {
         float[][] vectors = encoder.embed(texts);
         encoded.addAndGet(texts.size());
         List<float[]> out = new ArrayList<>(texts.size());
-        synchronized (cache) {
-            for (int i = 0; i < texts.size(); i++) {
-                cache.put(texts.get(i), vectors[i]);
-                out.add(vectors[i]);
+        for (float[] v : vectors) {
+            out.add(v);
+        }
+        if (key.cacheSize() > 0) {
+            synchronized (cache) {
+                for (int i = 0; i < texts.size(); i++) {
+                    cache.put(texts.get(i), vectors[i]);
+                }
             }
         }
         return out;
