@@ -218,4 +218,34 @@ class GenerationTest {
         assertThat(llm.requests().stream().filter(r -> r.toString().contains("first open question\"}]")).count())
                 .as("the first message is not asked again").isEqualTo(1);
     }
+
+    /** Sensitive slot values never reach a prompt: masked in the history and in the message itself. */
+    @Test
+    void sensitiveSlotValuesAreMaskedInPrompts() throws Exception {
+        String yaml;
+        try (InputStream in = GenerationTest.class.getResourceAsStream("/bots/trattoria.yaml")) {
+            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        yaml += "\ngenerate:\n  endpoint: " + llm.endpoint() + "\n  model: m\n  for: [other]\n";
+        BotDefinition trattoria = BotDefinitionReader.read(yaml.getBytes(StandardCharsets.UTF_8), "trattoria.yaml").orThrow();
+        open(trattoria, null);
+        String phone = "139 1234 5678";
+        UnderstoodMessage booking = trattoriaMessage("1", "a table for 4 people tomorrow for dinner, my phone is " + phone, "reserve");
+        harness.processElement(new StreamRecord<>(booking));
+        assertThat(replies()).hasSize(1);
+        assertThat(replies().get(0).text()).contains("Booked");
+        harness.processElement(new StreamRecord<>(trattoriaMessage("2", "can you text " + phone + " a joke", "other")));
+        advanceUntil(r -> r.size() == 2);
+        String prompt = llm.promptText(0);
+        assertThat(prompt).doesNotContain("1234 5678").doesNotContain(phone);
+        assertThat(prompt).contains("my phone is").contains("can you text");
+        assertThat(replies().get(1).generatedBy()).isEqualTo("m");
+    }
+
+    private static UnderstoodMessage trattoriaMessage(String id, String text, String intent) {
+        UnifiedMessage m = new UnifiedMessage("telegram", "trattoria", id, "t1", ChatType.DIRECT, null, null,
+                new Sender("t1", "Ana", false), MessageKind.TEXT, text, List.of(), List.of(), 1_764_000_000_000L, "r-t" + id);
+        return new UnderstoodMessage(new InboundMessage(m, SessionKeys.of(m), null, 1_764_000_000_000L),
+                new Understanding(intent, 0.9, false, "en", "test"));
+    }
 }

@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BotCommandsTest {
     private static final String SUPPORT = Path.of("..", "bots", "support.yaml").toString();
     private static final String TRATTORIA = Path.of("..", "bots", "trattoria.yaml").toString();
+    private static final String CLINIC = Path.of("..", "bots", "examples", "clinic.yaml").toString();
 
     private record Result(int code, String out, String err) {
         List<JsonNode> lines() throws Exception {
@@ -64,6 +65,43 @@ class BotCommandsTest {
                 .contains(file + ": 3 errors");
         assertThat(r.err().lines().filter(l -> l.matches(".*broken\\.yaml:\\d+:\\d+: error: .*"))).hasSize(3);
         assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void checkReportsWhatTheEncoderMakesOfKnowledge() throws Exception {
+        Result r = run("", "check", "--bot", CLINIC);
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("encoder: ").contains("embedded 134 examples and 26 knowledge questions");
+        assertThat(r.out()).containsPattern("encoder intent head: held-out accuracy en 0\\.\\d{3}, zh 0\\.\\d{3}");
+        assertThat(r.out()).contains("knowledge: 4 entries");
+        assertThat(r.out()).containsPattern("en \\(min_similarity 0\\.78\\): a question vs its entry's others p5 0\\.\\d\\d p50 0\\.\\d\\d");
+        assertThat(r.out()).containsPattern("zh: suggested min_similarity 0\\.\\d\\d \\(between p95 of other's examples");
+        // The support bot: questions that look like its intents' examples are named.
+        Result support = run("", "check", "--bot", SUPPORT);
+        assertThat(support.out()).contains("a question that looks like an intent's examples (the intent answers when closer): return-policy ~ intent refund");
+    }
+
+    @Test
+    void chatShowsTheClosestKnowledgeEntryOnEachLine() throws Exception {
+        Result r = run("when are you open\nI'd like to book an appointment\nwhat should I bring with me\nfriday\n", "chat",
+                "--bot", CLINIC, "--now", "2026-12-02T09:00:00Z");
+        assertThat(r.code()).isZero();
+        List<JsonNode> lines = r.lines();
+        assertThat(lines).hasSize(4);
+        JsonNode hours = lines.get(0);
+        assertThat(hours.get("intent").asText()).isEqualTo("knowledge");
+        assertThat(hours.get("knowledge").get("id").asText()).isEqualTo("opening-hours");
+        assertThat(hours.get("knowledge").get("answers").asBoolean()).isTrue();
+        assertThat(hours.get("knowledge").get("similarity").asDouble()).isGreaterThan(0.95);
+        JsonNode booking = lines.get(1);
+        assertThat(booking.get("intent").asText()).isEqualTo("book");
+        assertThat(booking.get("knowledge").get("answers").asBoolean()).isFalse();
+        assertThat(booking.get("knowledge").get("nearestIntent").asText()).isEqualTo("book");
+        assertThat(booking.get("knowledge").get("intentSimilarity").asDouble())
+                .isGreaterThan(booking.get("knowledge").get("similarity").asDouble());
+        assertThat(lines.get(2).get("knowledge").get("id").asText()).isEqualTo("what-to-bring");
+        assertThat(lines.get(2).get("flow").asText()).isEqualTo("booking");
+        assertThat(lines.get(3).get("slots").get("day").asText()).isEqualTo("2026-12-04");
     }
 
     @Test
