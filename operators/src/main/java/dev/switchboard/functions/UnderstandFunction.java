@@ -344,7 +344,8 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     private CompletableFuture<Understanding> bySemantics(Loaded bot, String text) {
         BotSemantics semantics = bot.semantics();
         String detected = Languages.detect(text);
-        String side = semantics.sideFor(detected);
+        // No letters (an order number, an emoji): no question to match, so no embedding unless the head needs one.
+        String side = detected == null && !semantics.classifiesIntents() ? null : semantics.sideFor(detected);
         if (side == null) {
             return bot.classifier() == null ? CompletableFuture.completedFuture(rulesOf(bot, text))
                     : attempt(bot.classifier(), text, OVERLOAD_RETRIES).handle((u, error) -> decide(bot, text, u, error));

@@ -48,7 +48,9 @@ public final class BotUnderstander implements AutoCloseable {
         String detected = Languages.detect(text);
         Understanding understanding = ngram == null ? null : ngram.classify(text);
         BotSemantics.KnowledgeMatch knowledge = null;
-        String side = semantics == null || text == null || text.isBlank() ? null : semantics.sideFor(detected);
+        // As the job: a message without letters is not embedded unless the encoder head classifies intents.
+        String side = semantics == null || text == null || text.isBlank()
+                || (detected == null && !semantics.classifiesIntents()) ? null : semantics.sideFor(detected);
         if (side != null) {
             SentenceEncoder encoder = encoders.get(semantics.modelOf(side));
             try {

@@ -106,7 +106,7 @@ public final class EncoderService {
 
     /** The text's unit-length embedding: from the cache, or queued for the next batch. */
     public CompletableFuture<float[]> embed(String text) {
-        String t = text == null ? "" : text;
+        String t = cacheKey(text);
         float[] hit = null;
         if (key.cacheSize() > 0) {
             synchronized (cache) {
@@ -118,6 +118,15 @@ public final class EncoderService {
             return CompletableFuture.completedFuture(hit);
         }
         return batcher.submit(t);
+    }
+
+    /**
+     * What is embedded and cached for a text: stripped, and lowercased for the English model, whose tokenizer lowercases
+     * anyway (uncased BERT vocabulary), so "Where is my order?" and "where is my order?" share one entry.
+     */
+    String cacheKey(String text) {
+        String t = text == null ? "" : text.strip();
+        return encoder.model().language().equals(Languages.ENGLISH) ? t.toLowerCase(java.util.Locale.ROOT) : t;
     }
 
     /** Embeddings of many texts at once, in order, bypassing the queue (loading a bot's examples and knowledge). */
