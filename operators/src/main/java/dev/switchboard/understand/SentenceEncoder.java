@@ -126,6 +126,19 @@ public final class SentenceEncoder implements AutoCloseable {
         return provider;
     }
 
+    private static final java.util.regex.Pattern LONG_NUMBER = java.util.regex.Pattern.compile("\\d{4,}");
+
+    /**
+     * What is embedded for a text: stripped; every run of four or more digits (an order, a phone or a ticket number)
+     * written as {@code 0000}, since which number it is says nothing about what the message means, and chat traffic is
+     * full of them (so "order 10234" and "order 10235" are one text to embed and to cache); lowercased for the English
+     * model, whose tokenizer lowercases anyway (uncased vocabulary).
+     */
+    public static String normalize(Model model, String text) {
+        String t = text == null ? "" : LONG_NUMBER.matcher(text.strip()).replaceAll("0000");
+        return model.language().equals(Languages.ENGLISH) ? t.toLowerCase(java.util.Locale.ROOT) : t;
+    }
+
     /** Token ids of a text as the model sees it ({@code [CLS]} … {@code [SEP]}, cut at {@link #MAX_TOKENS}). */
     public long[] tokenIds(String text) {
         return tokenizer.encode(text == null ? "" : text).getIds();
@@ -140,7 +153,7 @@ public final class SentenceEncoder implements AutoCloseable {
         }
         List<String> clean = new ArrayList<>(n);
         for (String t : texts) {
-            clean.add(t == null ? "" : t);
+            clean.add(normalize(model, t));
         }
         Encoding[] encodings = tokenizer.batchEncode(clean);
         Integer[] order = new Integer[n];

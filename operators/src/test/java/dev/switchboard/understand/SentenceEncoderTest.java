@@ -48,6 +48,16 @@ class SentenceEncoderTest {
     }
 
     @Test
+    void longNumbersAndEnglishCaseDoNotMakeANewText() throws Exception {
+        assertThat(SentenceEncoder.normalize(SentenceEncoder.ENGLISH, "  Where is Order #10234? ")).isEqualTo("where is order #0000?");
+        assertThat(SentenceEncoder.normalize(SentenceEncoder.ENGLISH, "open 24 hours in 2026")).isEqualTo("open 24 hours in 0000");
+        assertThat(SentenceEncoder.normalize(SentenceEncoder.CHINESE, "订单号 48213")).isEqualTo("订单号 0000");
+        assertThat(SentenceEncoder.normalize(SentenceEncoder.CHINESE, "ABC 订单")).isEqualTo("ABC 订单");
+        float[][] two = english.embed(List.of("Order 10234 has not arrived", "order 99999999 has not arrived"));
+        assertThat(two[0]).isEqualTo(two[1]);
+    }
+
+    @Test
     void embeddingsMatchTheReferenceVectors() throws Exception {
         assertThat(english.dimension()).isEqualTo(384);
         assertThat(chinese.dimension()).isEqualTo(512);
