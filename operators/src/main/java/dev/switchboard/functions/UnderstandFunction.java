@@ -83,6 +83,8 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     private transient Counter overloaded;
     /** Messages whose embedding failed (no knowledge answer for them). */
     private transient Counter knowledgeUnavailable;
+    /** Per bot id: a published version loading in the background. */
+    private transient Map<String, Pending> loading;
     /** Per session, the release of its latest message in flight. */
     private transient Map<String, CompletableFuture<Void>> sessionTails;
     /** The release of each message in flight, by identity (the operator passes the same object to timeout). */
@@ -153,6 +155,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         jobId = getRuntimeContext().getJobInfo().getJobId().toString();
         gpu = classifierFactory == null && !settings.rulesOnly() ? assignedGpu() : null;
         loaded = new ConcurrentHashMap<>();
+        loading = new ConcurrentHashMap<>();
         // The bots the job was started with load now, so a model that cannot load fails the start, not a message.
         for (BotDefinition bot : bots.all()) {
             loaded.put(bot.id(), load(bot));
@@ -245,6 +248,9 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         if (l != null && l.definition() == current) {
             return l;
         }
+        if (current.usesEncoder() && classifierFactory == null && !settings.rulesOnly()) {
+            return loadingInBackground(botId, current, l);
+        }
         Loaded fresh;
         try {
             fresh = load(current);
@@ -253,12 +259,57 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
                     current.version(), e.getMessage());
             fresh = new Loaded(current, null, new BotKeywordRules(current), null);
         }
-        loaded.put(botId, fresh);
-        if (l != null) {
-            l.release();
-        }
+        swap(botId, l, fresh);
         return fresh;
     }
+
+    private void swap(String botId, Loaded before, Loaded fresh) {
+        loaded.put(botId, fresh);
+        if (before != null) {
+            before.release();
+        }
+    }
+
+    /**
+     * A published version that needs the encoder (embedding its examples takes seconds) loads on a background thread,
+     * not the task thread: until it is ready here, the version before answers (or, for a bot new to this job, its
+     * keywords), so the subtask neither stalls nor delays a checkpoint.
+     */
+    private Loaded loadingInBackground(String botId, BotDefinition current, Loaded before) {
+        Pending pending = loading.get(botId);
+        if (pending == null || pending.definition() != current) {
+            if (pending != null) {
+                pending.future().thenAccept(Loaded::release);
+            }
+            CompletableFuture<Loaded> future = CompletableFuture.supplyAsync(() -> load(current), LOADER);
+            pending = new Pending(current, future);
+            loading.put(botId, pending);
+        }
+        if (pending.future().isDone()) {
+            loading.remove(botId);
+            Loaded fresh;
+            try {
+                fresh = pending.future().join();
+            } catch (RuntimeException e) {
+                LOG.warn("Bot {} version {}: its models cannot be loaded ({}); its keywords answer", botId,
+                        current.version(), e.getMessage());
+                fresh = new Loaded(current, null, new BotKeywordRules(current), null);
+            }
+            swap(botId, before, fresh);
+            return fresh;
+        }
+        return before != null ? before : new Loaded(current, null, new BotKeywordRules(current), null);
+    }
+
+    /** A bot version loading in the background. */
+    private record Pending(BotDefinition definition, CompletableFuture<Loaded> future) {}
+
+    /** Loads published versions that need the encoder, off the task threads (one per JVM, daemon). */
+    private static final java.util.concurrent.ExecutorService LOADER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "switchboard-bot-loader");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * The bot's model on this TaskManager: a bring-your-own file when the settings name one for this bot,
@@ -302,6 +353,11 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         if (loaded != null) {
             loaded.values().forEach(Loaded::release);
             loaded.clear();
+        }
+        if (loading != null) {
+            // What finishes loading after the close is released as soon as it does.
+            loading.values().forEach(p -> p.future().thenAccept(Loaded::release));
+            loading.clear();
         }
         super.close();
     }

@@ -38,7 +38,8 @@ public final class BotSemantics {
      *
      * @param entryId the entry whose question is closest, or null when the language has no questions
      * @param similarity that question's cosine similarity to the message
-     * @param nearestIntent the intent (not {@code other}) with the closest example, or null
+     * @param nearestIntent the intent (not {@code other}) with the closest example, or null (also when the entry's
+     *     similarity is below {@code min_similarity}: then the examples are not compared)
      * @param intentSimilarity that example's similarity
      * @param answers whether the entry answers: clears {@code min_similarity} and beats every intent's examples
      * @param related the closest entries, closest first (at most {@link Understanding#RELATED})
@@ -167,6 +168,11 @@ public final class BotSemantics {
         ranked.sort((a, b) -> Double.compare(perEntry[b], perEntry[a]));
         List<String> related = ranked.stream().limit(Understanding.RELATED)
                 .map(e -> bot.knowledge().entries().get(e).id()).toList();
+        String entry = bot.knowledge().entries().get(s.questionEntries()[bestQuestion]).id();
+        if (best < s.minSimilarity()) {
+            // Below the threshold nothing answers: the intents' examples need not be compared (most messages).
+            return new KnowledgeMatch(entry, best, null, 0, false, related);
+        }
         int other = labels.indexOf(BotDefinition.OTHER);
         int nearest = -1;
         double intentBest = -2;
@@ -180,8 +186,7 @@ public final class BotSemantics {
                 nearest = s.exampleIntents()[i];
             }
         }
-        String entry = bot.knowledge().entries().get(s.questionEntries()[bestQuestion]).id();
-        boolean answers = best >= s.minSimilarity() && best > intentBest;
+        boolean answers = best > intentBest;
         return new KnowledgeMatch(entry, best, nearest < 0 ? null : labels.get(nearest), nearest < 0 ? 0 : intentBest, answers,
                 related);
     }

@@ -1,6 +1,8 @@
 package dev.switchboard.functions;
 
+import dev.switchboard.bot.BotDefinition;
 import dev.switchboard.bot.Bots;
+import dev.switchboard.understand.InferenceSettings;
 import dev.switchboard.model.InboundMessage;
 import dev.switchboard.understand.IntentClassifier;
 import dev.switchboard.understand.Understanding;
@@ -193,5 +195,74 @@ class UnderstandFunctionTest {
             assertThat(u.understanding().source()).isEqualTo(UnderstandFunction.FALLBACK_TIMEOUT);
             assertThat(u.understanding().intent()).isEqualTo("refund");
         });
+    }
+
+    /**
+     * A published version that needs the encoder loads in the background: the message that finds it new is answered at
+     * once by the version before (its n-gram model), and a later one by the new version's knowledge.
+     */
+    @Test
+    void aPublishedVersionWithKnowledgeLoadsWithoutStallingTheSubtask() throws Exception {
+        BotDefinition trattoria = dev.switchboard.bot.BotDefinitionReader.read(
+                Bots.shippedYaml("trattoria").getBytes(java.nio.charset.StandardCharsets.UTF_8), "trattoria.yaml").orThrow();
+        String withKnowledge = Bots.shippedYaml("trattoria").replace("version: \"3\"", "version: \"4\"") + String.join("\n",
+                "knowledge:",
+                "  min_similarity: 0.7",
+                "  entries:",
+                "    - id: parking",
+                "      questions: {en: [is there parking nearby, where can I park my car], zh: [附近有停车场吗, 哪里可以停车]}",
+                "      answer: {en: \"Free parking behind the restaurant.\", zh: \"餐厅后面有免费停车场。\"}",
+                "");
+        BotDefinition v4 = dev.switchboard.bot.BotDefinitionReader.read(
+                withKnowledge.getBytes(java.nio.charset.StandardCharsets.UTF_8), "trattoria.yaml").orThrow();
+        UnderstandFunction fn = new UnderstandFunction(InferenceSettings.DEFAULTS, Bots.of(trattoria));
+        try (OneInputStreamOperatorTestHarness<InboundMessage, UnderstoodMessage> harness = new OneInputStreamOperatorTestHarness<>(
+                new AsyncWaitOperatorFactory<>(fn, 60_000, 10, AsyncDataStream.OutputMode.UNORDERED),
+                TypeInformation.of(InboundMessage.class).createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()))) {
+            harness.open();
+            String jobId = harness.getEnvironment().getJobID().toString();
+            BotRegistry.publish(jobId, v4);
+            long start = System.nanoTime();
+            synchronized (harness.getCheckpointLock()) {
+                harness.processElement(new StreamRecord<>(trattoriaMessage("1", "where can I park my car"), 0));
+            }
+            long firstMillis = (System.nanoTime() - start) / 1_000_000;
+            String knowledge = null;
+            for (int i = 2; i < 400 && knowledge == null; i++) {
+                Thread.sleep(100);
+                synchronized (harness.getCheckpointLock()) {
+                    harness.processElement(new StreamRecord<>(trattoriaMessage(Integer.toString(i), "where can I park my car"), 0));
+                }
+                Thread.sleep(50);
+                for (Object o : harness.getOutput()) {
+                    if (o instanceof StreamRecord<?> r && r.getValue() instanceof UnderstoodMessage u
+                            && u.understanding().knowledgeId() != null) {
+                        knowledge = u.understanding().knowledgeId();
+                    }
+                }
+            }
+            UnderstoodMessage first = null;
+            for (Object o : harness.getOutput()) {
+                if (o instanceof StreamRecord<?> r && r.getValue() instanceof UnderstoodMessage u
+                        && u.inbound().message().messageId().equals("1")) {
+                    first = u;
+                }
+            }
+            assertThat(firstMillis).as("the task thread did not wait for the encoder").isLessThan(1_500);
+            assertThat(first).as("the first message was answered by the version before").isNotNull();
+            assertThat(first.understanding().knowledgeId()).isNull();
+            assertThat(knowledge).as("the new version's knowledge answers once it is loaded").isEqualTo("parking");
+            synchronized (harness.getCheckpointLock()) {
+                harness.endInput();
+            }
+            BotRegistry.release(jobId);
+        }
+    }
+
+    private static InboundMessage trattoriaMessage(String id, String text) {
+        dev.switchboard.model.UnifiedMessage m = new dev.switchboard.model.UnifiedMessage("telegram", "trattoria", id, "t9",
+                "direct", null, null, new dev.switchboard.model.Sender("t9", "Ana", false), "text", text, List.of(), List.of(),
+                1_700_000_000_000L, "r" + id);
+        return new InboundMessage(m, dev.switchboard.model.SessionKeys.of(m), null, 1_700_000_000_100L);
     }
 }
