@@ -36,8 +36,11 @@ import java.util.Set;
  */
 public final class PipelineBenchmark {
     static final List<String> SCENARIOS = List.of("bare", "alo", "eo", "many", "open", "spike", "tail", "open-eo");
-    /** Named with --scenarios only: four more backlogs comparing ways of understanding. */
-    static final List<String> OPTIONAL_SCENARIOS = List.of("understanding");
+    /**
+     * Named with --scenarios only: four more backlogs comparing ways of understanding; the open loop with the broker
+     * in its own JVM and the job started by {@code bin/switchboard run} in another (this JVM generates the load).
+     */
+    static final List<String> OPTIONAL_SCENARIOS = List.of("understanding", "external");
 
     private final Scenarios scenarios;
     private final Options options;
@@ -168,7 +171,17 @@ public final class PipelineBenchmark {
         }
         results.addAll(understanding);
         results.addAll(growth);
-        for (ScenarioResult r : Arrays.asList(open, openEo, spike, tail)) {
+        ScenarioResult external = null;
+        if (want.contains("external")) {
+            Path brokerDir = Files.createTempDirectory("switchboard-bench-broker");
+            try (dev.switchboard.testkit.KafkaProcess broker = dev.switchboard.testkit.KafkaProcess.start(brokerDir)) {
+                Scenarios outside = new Scenarios(broker.bootstrapServers(), options.managedMemory(), options.jobArgs(), true);
+                external = outside.externalOpenLoop(String.format(Locale.ROOT,
+                                "external JVMs (broker, job, load): open loop at %.0f/s, at-least-once", half), "at-least-once",
+                        Scenarios.Schedule.steady(half, seconds), Path.of("").toAbsolutePath(), taskManagerJvmOptions());
+            }
+        }
+        for (ScenarioResult r : Arrays.asList(open, openEo, spike, tail, external)) {
             if (r != null) {
                 results.add(r);
             }
@@ -202,6 +215,10 @@ public final class PipelineBenchmark {
         for (int i = 1; i < understanding.size(); i++) {
             System.out.printf(Locale.ROOT, "%s ÷ n-gram without knowledge %.2f%n", understanding.get(i).name(),
                     understanding.get(i).throughput() / understanding.get(0).throughput());
+        }
+        if (external != null) {
+            System.out.printf(Locale.ROOT, "external JVMs: p99 %s ms, p99.9 %s ms at %.0f/s (goals ≤ 50 and ≤ 100)%n",
+                    ms(external.latency(), 99), ms(external.latency(), 99.9), half);
         }
         if (open != null) {
             System.out.printf(Locale.ROOT, "open-loop p99 %s ms at %.0f/s (goal ≤ 50 at half the sustained rate)%n", ms(open.latency(), 99), half);
@@ -271,5 +288,12 @@ public final class PipelineBenchmark {
             }
             return items / ((System.nanoTime() - start) / 1e9);
         }
+    }
+
+    /** The TaskManager JVM flags of {@code flink-conf/config.yaml} ({@code env.java.opts.all}), for the job's own JVM. */
+    static String taskManagerJvmOptions() throws java.io.IOException {
+        com.fasterxml.jackson.databind.JsonNode conf = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(Path.of("flink-conf", "config.yaml").toFile());
+        return conf.path("env").path("java").path("opts").path("all").asText("");
     }
 }

@@ -48,7 +48,8 @@ import java.util.stream.Stream;
  * back a {@link ScenarioResult}.
  */
 final class Scenarios {
-    private final EmbeddedKafka kafka;
+    /** The broker every scenario of this instance uses (in this JVM, or a separate process). */
+    private final String bootstrap;
     /** The mini-cluster TaskManager's managed memory (what RocksDB gets). */
     private final String managedMemory;
     /** Job options added to every Switchboard scenario. */
@@ -60,16 +61,21 @@ final class Scenarios {
     private final boolean skewed;
 
     Scenarios(EmbeddedKafka kafka, String managedMemory, List<String> jobArgs) {
-        this(kafka, managedMemory, jobArgs, true);
+        this(kafka.bootstrapServers(), managedMemory, jobArgs, true);
     }
 
     Scenarios(EmbeddedKafka kafka, String managedMemory, List<String> jobArgs, boolean skewed) {
-        this(kafka, managedMemory, jobArgs, skewed, yaml -> yaml);
+        this(kafka.bootstrapServers(), managedMemory, jobArgs, skewed);
     }
 
-    private Scenarios(EmbeddedKafka kafka, String managedMemory, List<String> jobArgs, boolean skewed,
+    /** Scenarios against a broker given by its address (one in its own JVM, say). */
+    Scenarios(String bootstrap, String managedMemory, List<String> jobArgs, boolean skewed) {
+        this(bootstrap, managedMemory, jobArgs, skewed, yaml -> yaml);
+    }
+
+    private Scenarios(String bootstrap, String managedMemory, List<String> jobArgs, boolean skewed,
             java.util.function.UnaryOperator<String> botVariant) {
-        this.kafka = kafka;
+        this.bootstrap = bootstrap;
         this.managedMemory = managedMemory;
         this.jobArgs = List.copyOf(jobArgs);
         this.skewed = skewed;
@@ -80,7 +86,7 @@ final class Scenarios {
     Scenarios variant(java.util.function.UnaryOperator<String> variant, List<String> moreJobArgs) {
         List<String> args = new ArrayList<>(jobArgs);
         args.addAll(moreJobArgs);
-        return new Scenarios(kafka, managedMemory, args, skewed, variant);
+        return new Scenarios(bootstrap, managedMemory, args, skewed, variant);
     }
 
     private final java.util.function.UnaryOperator<String> botVariant;
@@ -155,14 +161,14 @@ final class Scenarios {
         DemoTraffic traffic = traffic(topics, 1_000, 11);
         // Not measured: the job's start. Light traffic until the replies to it are all back, so the job is up
         // and answering (sources assigned, model loaded, state open); then it idles until the schedule begins.
-        ReplyCollector probe = new ReplyCollector(kafka.bootstrapServers(), outputs(topics), guarantee.equals("exactly-once"));
+        ReplyCollector probe = new ReplyCollector(bootstrap, outputs(topics), guarantee.equals("exactly-once"));
         Thread probeReader = new Thread(probe, "bench-probe-reader");
         probeReader.start();
         Loaded probed = produce(traffic, 200, Schedule.steady(100, 2));
         awaitOutputs(probe, probed.expectedOutputs());
         probe.stop();
         probeReader.join();
-        ReplyCollector collector = new ReplyCollector(kafka.bootstrapServers(), outputs(topics), guarantee.equals("exactly-once"), probe.endOffsets);
+        ReplyCollector collector = new ReplyCollector(bootstrap, outputs(topics), guarantee.equals("exactly-once"), probe.endOffsets);
         Thread reader = new Thread(collector, "bench-reader");
         reader.start();
         Thread.sleep(3_000);
@@ -177,6 +183,100 @@ final class Scenarios {
         System.out.printf(Locale.ROOT, "%s: %,d answered, p50 %s ms, p99 %s ms%n", name, collector.answered.size(),
                 PipelineBenchmark.ms(collector.latency, 50), PipelineBenchmark.ms(collector.latency, 99));
         return collector.result(name, loaded, loaded.records / schedule.seconds());
+    }
+
+    /**
+     * The open loop as a new user runs it: the job started with {@code bin/switchboard run} in a JVM of its own (with
+     * the TaskManager JVM flags of {@code flink-conf/config.yaml}), this JVM only generating load and reading replies,
+     * the broker wherever this instance points (its own JVM for the external scenario). Prints the job process's and
+     * the machine's CPU per message over the scheduled window.
+     */
+    ScenarioResult externalOpenLoop(String name, String guarantee, Schedule schedule, Path root, String jvmOptions)
+            throws Exception {
+        Topics topics = new Topics("bench" + (++run) + ".");
+        createTopics(topics);
+        JobConfig config = config(topics, guarantee, List.of());
+        List<String> command = new ArrayList<>(List.of(root.resolve("bin/switchboard").toString(), "run"));
+        command.addAll(configArgs(topics, guarantee, List.of()));
+        Path log = root.resolve("logs").resolve("bench-external-job.log");
+        Files.createDirectories(log.getParent());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("JAVA_OPTS", jvmOptions);
+        Process job = builder.start();
+        try {
+            DemoTraffic traffic = traffic(topics, 1_000, 13);
+            ReplyCollector probe = new ReplyCollector(bootstrap, outputs(topics), guarantee.equals("exactly-once"));
+            Thread probeReader = new Thread(probe, "bench-probe-reader");
+            probeReader.start();
+            // The job's JVM starts, builds and loads its models: probe until it answers (not measured).
+            long started = System.nanoTime();
+            Loaded probed = produce(traffic, 200, Schedule.steady(100, 2));
+            while (probe.firstOutputs() < probed.expectedOutputs() && System.nanoTime() - started < 180_000_000_000L) {
+                if (!job.isAlive()) {
+                    throw new IllegalStateException("the job process ended (exit " + job.exitValue() + "); see " + log);
+                }
+                Thread.sleep(200);
+            }
+            System.out.printf(Locale.ROOT, "%s: the job answered its probes %.1f s after its process started%n", name,
+                    (System.nanoTime() - started) / 1e9);
+            probe.stop();
+            probeReader.join();
+            ReplyCollector collector = new ReplyCollector(bootstrap, outputs(topics), guarantee.equals("exactly-once"), probe.endOffsets);
+            Thread reader = new Thread(collector, "bench-reader");
+            reader.start();
+            Thread.sleep(3_000);
+            long[] jobCpuBefore = processCpuTicks(job.pid());
+            long[] machineBefore = machineCpuTicks();
+            Loaded loaded = produce(traffic, schedule.actions(), schedule);
+            long[] jobCpuAfter = processCpuTicks(job.pid());
+            long[] machineAfter = machineCpuTicks();
+            awaitOutputs(collector, loaded.expectedOutputs());
+            Thread.sleep(2_000);
+            collector.stop();
+            reader.join();
+            double ticks = 100.0; // USER_HZ on Linux
+            double jobMicros = (jobCpuAfter[0] - jobCpuBefore[0]) / ticks * 1e6 / Math.max(1, loaded.records());
+            double machineMicros = (machineAfter[0] - machineBefore[0]) / ticks * 1e6 / Math.max(1, loaded.records());
+            System.out.println(name + ": slowest reply per second of the schedule, ms: " + collector.maxBySecond.values());
+            System.out.printf(Locale.ROOT, "%s: %,d answered, p50 %s ms, p99 %s ms, p99.9 %s ms; CPU per inbound record: job process %.0f µs,"
+                            + " whole machine %.0f µs (over the %.0f s schedule)%n", name, collector.answered.size(),
+                    PipelineBenchmark.ms(collector.latency, 50), PipelineBenchmark.ms(collector.latency, 99),
+                    PipelineBenchmark.ms(collector.latency, 99.9), jobMicros, machineMicros, schedule.seconds());
+            return collector.result(name, loaded, loaded.records / schedule.seconds());
+        } finally {
+            job.destroy();
+            if (!job.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                job.destroyForcibly();
+            }
+            deleteCheckpoints(topics);
+        }
+    }
+
+    /** {utime + stime} of a process, in clock ticks ({@code /proc/<pid>/stat}); zeros where there is no /proc. */
+    static long[] processCpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12])};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0};
+        }
+    }
+
+    /** Busy clock ticks of the whole machine (all of {@code /proc/stat}'s cpu line but idle and iowait). */
+    static long[] machineCpuTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                if (i != 4 && i != 5) {
+                    busy += Long.parseLong(f[i]);
+                }
+            }
+            return new long[] {busy};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0};
+        }
     }
 
     /** When each generated action is due, in seconds from the start. */
@@ -218,7 +318,11 @@ final class Scenarios {
     }
 
     private JobConfig config(Topics topics, String guarantee, List<String> extra) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", topics.prefix(),
+        return JobConfig.parse(configArgs(topics, guarantee, extra));
+    }
+
+    private List<String> configArgs(Topics topics, String guarantee, List<String> extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--topic-prefix", topics.prefix(),
                 "--group-id", topics.prefix() + "job", "--transactional-id-prefix", topics.prefix() + "tx",
                 "--delivery-guarantee", guarantee, "--parallelism", "2",
                 // At-least-once: the job's default interval (10 s). Exactly-once replies become visible when
@@ -229,7 +333,7 @@ final class Scenarios {
                 "--bot", quietlessSupportBot().toString(), "--partition-discovery-interval", "2s"));
         args.addAll(extra);
         args.addAll(jobArgs);
-        return JobConfig.parse(args);
+        return args;
     }
 
     private Path quietless;
@@ -250,7 +354,7 @@ final class Scenarios {
         for (String t : topics.all(Platforms.SUPPORTED)) {
             list.add(new NewTopic(t, 2, (short) 1).configs(Map.of("message.timestamp.type", "LogAppendTime")));
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(list).all().get();
         }
     }
@@ -267,7 +371,7 @@ final class Scenarios {
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.LINGER_MS_CONFIG, 2, ProducerConfig.BATCH_SIZE_CONFIG, 65536,
@@ -278,7 +382,7 @@ final class Scenarios {
 
     /** The benchmark's traffic: skewed (unless told otherwise), 1 % malformed, 2 % redelivered. */
     private DemoTraffic traffic(Topics topics, int conversations, long seed) {
-        return new DemoTraffic(kafka.bootstrapServers(), topics, 1_000, conversations, skewed, 0.01, 0.02, seed);
+        return new DemoTraffic(bootstrap, topics, 1_000, conversations, skewed, 0.01, 0.02, seed);
     }
 
     /** Writes the actions as fast as possible ({@code schedule} null) or each at its scheduled time. */
@@ -313,7 +417,7 @@ final class Scenarios {
     /** Runs the job over a backlog until the expected outputs are there; throughput over the middle 80 %. */
     private Drain drain(Pattern outputs, long expectedOutputs, StreamExecutionEnvironment env, String name, boolean readCommitted)
             throws Exception {
-        ReplyCollector collector = new ReplyCollector(kafka.bootstrapServers(), outputs, readCommitted);
+        ReplyCollector collector = new ReplyCollector(bootstrap, outputs, readCommitted);
         Thread reader = new Thread(collector, "bench-reader");
         reader.start();
         JobClient job = env.executeAsync(name);
