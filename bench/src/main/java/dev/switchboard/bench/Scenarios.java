@@ -238,6 +238,8 @@ final class Scenarios {
             double jobMicros = (jobCpuAfter[0] - jobCpuBefore[0]) / ticks * 1e6 / Math.max(1, loaded.records());
             double machineMicros = (machineAfter[0] - machineBefore[0]) / ticks * 1e6 / Math.max(1, loaded.records());
             System.out.println(name + ": slowest reply per second of the schedule, ms: " + collector.maxBySecond.values());
+            System.out.printf(Locale.ROOT, "%s: warm (every later second's slowest reply under 1 s / 100 ms) from second %s / %s of %.0f%n",
+                    name, warmFrom(collector.maxBySecond.values(), 1_000), warmFrom(collector.maxBySecond.values(), 100), schedule.seconds());
             System.out.printf(Locale.ROOT, "%s: %,d answered, p50 %s ms, p99 %s ms, p99.9 %s ms; CPU per inbound record: job process %.0f µs,"
                             + " whole machine %.0f µs (over the %.0f s schedule)%n", name, collector.answered.size(),
                     PipelineBenchmark.ms(collector.latency, 50), PipelineBenchmark.ms(collector.latency, 99),
@@ -250,6 +252,16 @@ final class Scenarios {
             }
             deleteCheckpoints(topics);
         }
+    }
+
+    /** The first second from which every later second's slowest reply stays under {@code limitMs}, or "never". */
+    static String warmFrom(java.util.Collection<Long> slowestPerSecond, long limitMs) {
+        List<Long> values = new ArrayList<>(slowestPerSecond);
+        int from = values.size();
+        while (from > 0 && values.get(from - 1) < limitMs) {
+            from--;
+        }
+        return from == values.size() ? "never" : Integer.toString(from);
     }
 
     /** {utime + stime} of a process, in clock ticks ({@code /proc/<pid>/stat}); zeros where there is no /proc. */
