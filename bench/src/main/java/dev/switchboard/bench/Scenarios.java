@@ -161,22 +161,17 @@ final class Scenarios {
         DemoTraffic traffic = traffic(topics, 1_000, 11);
         // Not measured: the job's start. Light traffic until the replies to it are all back, so the job is up
         // and answering (sources assigned, model loaded, state open); then it idles until the schedule begins.
-        ReplyCollector probe = new ReplyCollector(bootstrap, outputs(topics), guarantee.equals("exactly-once"));
-        Thread probeReader = new Thread(probe, "bench-probe-reader");
-        probeReader.start();
+        Reading probe = read(topics, guarantee, null, "bench-probe-reader");
         Loaded probed = produce(traffic, 200, Schedule.steady(100, 2));
-        awaitOutputs(probe, probed.expectedOutputs());
+        awaitOutputs(probe.collector(), probed.expectedOutputs());
         probe.stop();
-        probeReader.join();
-        ReplyCollector collector = new ReplyCollector(bootstrap, outputs(topics), guarantee.equals("exactly-once"), probe.endOffsets);
-        Thread reader = new Thread(collector, "bench-reader");
-        reader.start();
+        Reading reading = read(topics, guarantee, probe.collector().endOffsets, "bench-reader");
+        ReplyCollector collector = reading.collector();
         Thread.sleep(3_000);
         Loaded loaded = produce(traffic, schedule.actions(), schedule);
         awaitOutputs(collector, loaded.expectedOutputs());
         Thread.sleep(2_000);
-        collector.stop();
-        reader.join();
+        reading.stop();
         job.cancel().get();
         deleteCheckpoints(topics);
         System.out.println(name + ": slowest reply per second of the schedule, ms: " + collector.maxBySecond.values());
@@ -205,13 +200,11 @@ final class Scenarios {
         Process job = builder.start();
         try {
             DemoTraffic traffic = traffic(topics, 1_000, 13);
-            ReplyCollector probe = new ReplyCollector(bootstrap, outputs(topics), guarantee.equals("exactly-once"));
-            Thread probeReader = new Thread(probe, "bench-probe-reader");
-            probeReader.start();
+            Reading probe = read(topics, guarantee, null, "bench-probe-reader");
             // The job's JVM starts, builds and loads its models: probe until it answers (not measured).
             long started = System.nanoTime();
             Loaded probed = produce(traffic, 200, Schedule.steady(100, 2));
-            while (probe.firstOutputs() < probed.expectedOutputs() && System.nanoTime() - started < 180_000_000_000L) {
+            while (probe.collector().firstOutputs() < probed.expectedOutputs() && System.nanoTime() - started < 180_000_000_000L) {
                 if (!job.isAlive()) {
                     throw new IllegalStateException("the job process ended (exit " + job.exitValue() + "); see " + log);
                 }
@@ -220,10 +213,8 @@ final class Scenarios {
             System.out.printf(Locale.ROOT, "%s: the job answered its probes %.1f s after its process started%n", name,
                     (System.nanoTime() - started) / 1e9);
             probe.stop();
-            probeReader.join();
-            ReplyCollector collector = new ReplyCollector(bootstrap, outputs(topics), guarantee.equals("exactly-once"), probe.endOffsets);
-            Thread reader = new Thread(collector, "bench-reader");
-            reader.start();
+            Reading reading = read(topics, guarantee, probe.collector().endOffsets, "bench-reader");
+            ReplyCollector collector = reading.collector();
             Thread.sleep(3_000);
             long[] jobCpuBefore = processCpuTicks(job.pid());
             long[] machineBefore = machineCpuTicks();
@@ -232,8 +223,7 @@ final class Scenarios {
             long[] machineAfter = machineCpuTicks();
             awaitOutputs(collector, loaded.expectedOutputs());
             Thread.sleep(2_000);
-            collector.stop();
-            reader.join();
+            reading.stop();
             double ticks = 100.0; // USER_HZ on Linux
             double jobMicros = (jobCpuAfter[0] - jobCpuBefore[0]) / ticks * 1e6 / Math.max(1, loaded.records());
             double machineMicros = (machineAfter[0] - machineBefore[0]) / ticks * 1e6 / Math.max(1, loaded.records());
@@ -252,6 +242,24 @@ final class Scenarios {
             }
             deleteCheckpoints(topics);
         }
+    }
+
+    /** A reply collector on its own thread. */
+    private record Reading(ReplyCollector collector, Thread thread) {
+        void stop() throws InterruptedException {
+            collector.stop();
+            thread.join();
+        }
+    }
+
+    /** Starts reading the outputs, from their end offsets {@code from} (or from now when null). */
+    private Reading read(Topics topics, String guarantee, Map<org.apache.kafka.common.TopicPartition, Long> from, String threadName) {
+        boolean committed = guarantee.equals("exactly-once");
+        ReplyCollector collector = from == null ? new ReplyCollector(bootstrap, outputs(topics), committed)
+                : new ReplyCollector(bootstrap, outputs(topics), committed, from);
+        Thread thread = new Thread(collector, threadName);
+        thread.start();
+        return new Reading(collector, thread);
     }
 
     /** The first second from which every later second's slowest reply stays under {@code limitMs}, or "never". */

@@ -20,10 +20,10 @@ public final class IntentHead {
     private final List<String> labels;
     private final int dimension;
     /** {@code weights[label * dimension + d]}. */
-    private final float[] weights;
-    private final float[] bias;
+    private final double[] weights;
+    private final double[] bias;
 
-    private IntentHead(List<String> labels, int dimension, float[] weights, float[] bias) {
+    private IntentHead(List<String> labels, int dimension, double[] weights, double[] bias) {
         this.labels = labels;
         this.dimension = dimension;
         this.weights = weights;
@@ -52,15 +52,7 @@ public final class IntentHead {
             java.util.Arrays.fill(gb, 0);
             for (int i = 0; i < n; i++) {
                 float[] x = vectors[i];
-                for (int k = 0; k < c; k++) {
-                    double z = b[k];
-                    int row = k * dim;
-                    for (int d = 0; d < dim; d++) {
-                        z += w[row + d] * x[d] * SCALE;
-                    }
-                    logits[k] = z;
-                }
-                softmaxInPlace(logits);
+                probabilities(w, b, dim, x, logits);
                 for (int k = 0; k < c; k++) {
                     double g = logits[k] - (classes[i] == k ? 1 : 0);
                     if (g == 0) {
@@ -80,30 +72,19 @@ public final class IntentHead {
                 b[k] -= LEARNING_RATE * gb[k] / n;
             }
         }
-        float[] wf = new float[w.length];
-        for (int j = 0; j < w.length; j++) {
-            wf[j] = (float) w[j];
-        }
-        float[] bf = new float[c];
         for (int k = 0; k < c; k++) {
-            bf[k] = counts[k] == 0 ? -30f : (float) b[k];
+            if (counts[k] == 0) {
+                b[k] = -30;
+            }
         }
-        return new IntentHead(List.copyOf(labels), dim, wf, bf);
+        return new IntentHead(List.copyOf(labels), dim, w, b);
     }
 
     /** Probabilities per label for one unit-length embedding. */
     public float[] predict(float[] x) {
         int c = labels.size();
         double[] logits = new double[c];
-        for (int k = 0; k < c; k++) {
-            double z = bias[k];
-            int row = k * dimension;
-            for (int d = 0; d < dimension; d++) {
-                z += weights[row + d] * x[d] * SCALE;
-            }
-            logits[k] = z;
-        }
-        softmaxInPlace(logits);
+        probabilities(weights, bias, dimension, x, logits);
         float[] p = new float[c];
         for (int k = 0; k < c; k++) {
             p[k] = (float) logits[k];
@@ -113,6 +94,19 @@ public final class IntentHead {
 
     public List<String> labels() {
         return labels;
+    }
+
+    /** Softmax of {@code w · (x · SCALE) + b}, into {@code out}. */
+    private static void probabilities(double[] w, double[] b, int dim, float[] x, double[] out) {
+        for (int k = 0; k < out.length; k++) {
+            double z = b[k];
+            int row = k * dim;
+            for (int d = 0; d < dim; d++) {
+                z += w[row + d] * x[d] * SCALE;
+            }
+            out[k] = z;
+        }
+        softmaxInPlace(out);
     }
 
     private static void softmaxInPlace(double[] z) {
