@@ -126,6 +126,11 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
             this(definition, classifier, rules, service, null, Map.of());
         }
 
+        /** The version understood by its keywords alone. */
+        static Loaded keywordsOnly(BotDefinition definition) {
+            return new Loaded(definition, null, new BotKeywordRules(definition), null);
+        }
+
         void release() {
             if (service != null) {
                 service.release();
@@ -185,7 +190,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
             return new Loaded(bot, classifierFactory.get(), new BotKeywordRules(bot), null);
         }
         if (settings.rulesOnly()) {
-            return new Loaded(bot, null, new BotKeywordRules(bot), null);
+            return Loaded.keywordsOnly(bot);
         }
         if (!bot.usesEncoder()) {
             InferenceService service = acquire(bot, gpu);
@@ -257,7 +262,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         } catch (RuntimeException e) {
             LOG.warn("Bot {} version {}: its intent model cannot be loaded ({}); its keywords answer", botId,
                     current.version(), e.getMessage());
-            fresh = new Loaded(current, null, new BotKeywordRules(current), null);
+            fresh = Loaded.keywordsOnly(current);
         }
         swap(botId, l, fresh);
         return fresh;
@@ -293,12 +298,12 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
             } catch (RuntimeException e) {
                 LOG.warn("Bot {} version {}: its models cannot be loaded ({}); its keywords answer", botId,
                         current.version(), e.getMessage());
-                fresh = new Loaded(current, null, new BotKeywordRules(current), null);
+                fresh = Loaded.keywordsOnly(current);
             }
             swap(botId, before, fresh);
             return fresh;
         }
-        return before != null ? before : new Loaded(current, null, new BotKeywordRules(current), null);
+        return before != null ? before : Loaded.keywordsOnly(current);
     }
 
     /** A bot version loading in the background. */
@@ -366,14 +371,11 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     public void asyncInvoke(InboundMessage input, ResultFuture<UnderstoodMessage> resultFuture) {
         String text = input.message().text();
         Loaded bot = loadedFor(input.message().botId());
-        IntentClassifier classifier = bot == null ? null : bot.classifier();
         CompletableFuture<Understanding> understood = input.control() != null
                 // A link command or a notification: nothing for the model; the language tells the reply's.
                 ? CompletableFuture.completedFuture(new Understanding(BotDefinition.OTHER, 1.0, false, Languages.detect(text), CONTROL))
-                : text == null || text.isBlank() || (classifier == null && (bot == null || bot.semantics() == null))
-                ? CompletableFuture.completedFuture(rulesOf(bot, text))
-                : bot.semantics() != null ? bySemantics(bot, text)
-                : attempt(classifier, text, OVERLOAD_RETRIES).handle((understanding, error) -> decide(bot, text, understanding, error));
+                : text == null || text.isBlank() || bot == null ? CompletableFuture.completedFuture(rulesOf(bot, text))
+                : understand(bot, text);
 
         // Release after the session's previous message: the operator emits in completion order.
         CompletableFuture<Void> release = new CompletableFuture<>();
@@ -393,15 +395,16 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     }
 
     /**
-     * A bot that needs the message's embedding: embedded by its language's encoder; the intent from the encoder head
-     * (or, for {@code understanding: ngram}, from the n-gram model, in parallel); the knowledge entry when one answers.
-     * When the encoder fails, the intent falls back as usual and no knowledge answers.
+     * One message's text: by the bot's model (its keywords when it has none, or when the model fails); for a bot that
+     * needs the embedding, embedded by its language's encoder, the intent from the encoder head (or, for
+     * {@code understanding: ngram}, from the n-gram model, in parallel) and the knowledge entry when one answers. When
+     * the encoder fails, the intent falls back as usual and no knowledge answers.
      */
-    private CompletableFuture<Understanding> bySemantics(Loaded bot, String text) {
+    private CompletableFuture<Understanding> understand(Loaded bot, String text) {
         BotSemantics semantics = bot.semantics();
         String detected = Languages.detect(text);
         // No letters (an order number, an emoji): no question to match, so no embedding unless the head needs one.
-        String side = detected == null && !semantics.classifiesIntents() ? null : semantics.sideFor(detected);
+        String side = semantics == null || detected == null && !semantics.classifiesIntents() ? null : semantics.sideFor(detected);
         if (side == null) {
             return bot.classifier() == null ? CompletableFuture.completedFuture(rulesOf(bot, text))
                     : attempt(bot.classifier(), text, OVERLOAD_RETRIES).handle((u, error) -> decide(bot, text, u, error));

@@ -159,15 +159,7 @@ public final class BotSemantics {
                 bestQuestion = i;
             }
         }
-        List<Integer> ranked = new ArrayList<>();
-        for (int e = 0; e < perEntry.length; e++) {
-            if (perEntry[e] > -2) {
-                ranked.add(e);
-            }
-        }
-        ranked.sort((a, b) -> Double.compare(perEntry[b], perEntry[a]));
-        List<String> related = ranked.stream().limit(Understanding.RELATED)
-                .map(e -> bot.knowledge().entries().get(e).id()).toList();
+        List<String> related = closest(perEntry);
         String entry = bot.knowledge().entries().get(s.questionEntries()[bestQuestion]).id();
         if (best < s.minSimilarity()) {
             // Below the threshold nothing answers: the intents' examples need not be compared (most messages).
@@ -189,6 +181,27 @@ public final class BotSemantics {
         boolean answers = best > intentBest;
         return new KnowledgeMatch(entry, best, nearest < 0 ? null : labels.get(nearest), nearest < 0 ? 0 : intentBest, answers,
                 related);
+    }
+
+    /** The ids of the (at most {@link Understanding#RELATED}) entries with the highest similarity, highest first. */
+    private List<String> closest(double[] perEntry) {
+        String[] ids = new String[Math.min(Understanding.RELATED, perEntry.length)];
+        int found = 0;
+        boolean[] taken = new boolean[perEntry.length];
+        for (; found < ids.length; found++) {
+            int best = -1;
+            for (int e = 0; e < perEntry.length; e++) {
+                if (!taken[e] && perEntry[e] > -2 && (best < 0 || perEntry[e] > perEntry[best])) {
+                    best = e;
+                }
+            }
+            if (best < 0) {
+                break;
+            }
+            taken[best] = true;
+            ids[found] = bot.knowledge().entries().get(best).id();
+        }
+        return java.util.Arrays.asList(ids).subList(0, found);
     }
 
     /**

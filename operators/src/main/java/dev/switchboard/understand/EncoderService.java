@@ -5,11 +5,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,25 +26,20 @@ public final class EncoderService {
     private record Key(String model, Integer gpuIndex, int maxBatch, long maxDelayNanos, int queueCapacity, int workers,
                        int cacheSize) {}
 
-    private static final Map<Key, EncoderService> SHARED = new HashMap<>();
+    private static final SharedServices<Key, EncoderService> SHARED = new SharedServices<>();
 
     private final Key key;
     private final SentenceEncoder encoder;
     private final MicroBatcher<String, float[]> batcher;
-    private final Map<String, float[]> cache;
+    /** Recent texts' embeddings, or null when the cache is off. */
+    private final RecentTexts cache;
     private final AtomicLong cacheHits = new AtomicLong();
     private final AtomicLong encoded = new AtomicLong();
-    private int references;
 
     private EncoderService(Key key, SentenceEncoder encoder) {
         this.key = key;
         this.encoder = encoder;
-        this.cache = new LinkedHashMap<>(1024, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
-                return size() > key.cacheSize();
-            }
-        };
+        this.cache = key.cacheSize() > 0 ? new RecentTexts(key.cacheSize()) : null;
         this.batcher = new MicroBatcher<>("encoder-" + encoder.name(), key.maxBatch(), key.maxDelayNanos(),
                 key.queueCapacity(), key.workers(), this::run);
     }
@@ -58,33 +49,23 @@ public final class EncoderService {
      *
      * @throws IllegalArgumentException when the model cannot be loaded
      */
-    public static synchronized EncoderService acquire(SentenceEncoder.Model model, InferenceSettings settings, Integer gpuIndex) {
+    public static EncoderService acquire(SentenceEncoder.Model model, InferenceSettings settings, Integer gpuIndex) {
         Key key = new Key(model.name(), gpuIndex, Math.min(MAX_BATCH, settings.maxBatch()), settings.maxDelay().toNanos(),
                 settings.queueCapacity(), settings.workers(), settings.encoderCacheSize());
-        EncoderService service = SHARED.get(key);
-        if (service == null) {
+        return SHARED.acquire(key, () -> {
             long start = System.nanoTime();
             SentenceEncoder encoder = SentenceEncoder.load(model, gpuIndex);
             LOG.info("Sentence encoder {} ({} dimensions) loaded in {} ms, runs on {}; batches of up to {}, {} worker(s)",
                     encoder.name(), encoder.dimension(), (System.nanoTime() - start) / 1_000_000,
                     encoder.provider().describe(), key.maxBatch(), key.workers());
-            service = new EncoderService(key, encoder);
-            SHARED.put(key, service);
-        }
-        service.references++;
-        return service;
+            return new EncoderService(key, encoder);
+        });
     }
 
     /** Gives back one reference; the last one stops the workers and frees the session. */
     public void release() {
-        synchronized (EncoderService.class) {
-            if (references == 0) {
-                return;
-            }
-            if (--references > 0) {
-                return;
-            }
-            SHARED.remove(key, this);
+        if (!SHARED.release(key, this)) {
+            return;
         }
         batcher.stop();
         try {
@@ -96,7 +77,7 @@ public final class EncoderService {
     }
 
     /** Services alive in this JVM (for tests and leak checks). */
-    public static synchronized int liveServices() {
+    public static int liveServices() {
         return SHARED.size();
     }
 
@@ -107,12 +88,7 @@ public final class EncoderService {
     /** The text's unit-length embedding: from the cache, or queued for the next batch. */
     public CompletableFuture<float[]> embed(String text) {
         String t = cacheKey(text);
-        float[] hit = null;
-        if (key.cacheSize() > 0) {
-            synchronized (cache) {
-                hit = cache.get(t);
-            }
-        }
+        float[] hit = cache == null ? null : cache.get(t);
         if (hit != null) {
             cacheHits.incrementAndGet();
             return CompletableFuture.completedFuture(hit);
@@ -139,18 +115,12 @@ public final class EncoderService {
     private List<float[]> run(List<String> texts) throws OrtException {
         float[][] vectors = encoder.embed(texts);
         encoded.addAndGet(texts.size());
-        List<float[]> out = new ArrayList<>(texts.size());
-        for (float[] v : vectors) {
-            out.add(v);
-        }
-        if (key.cacheSize() > 0) {
-            synchronized (cache) {
-                for (int i = 0; i < texts.size(); i++) {
-                    cache.put(texts.get(i), vectors[i]);
-                }
+        if (cache != null) {
+            for (int i = 0; i < texts.size(); i++) {
+                cache.put(texts.get(i), vectors[i]);
             }
         }
-        return out;
+        return java.util.Arrays.asList(vectors);
     }
 
     public long cacheHits() {
@@ -176,6 +146,6 @@ public final class EncoderService {
 
     @Override
     public String toString() {
-        return "EncoderService[" + encoder.name() + " on " + encoder.provider().name() + ", refs=" + references + "]";
+        return "EncoderService[" + encoder.name() + " on " + encoder.provider().name() + "]";
     }
 }

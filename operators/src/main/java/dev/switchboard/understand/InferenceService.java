@@ -9,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,14 +31,13 @@ public final class InferenceService implements IntentClassifier {
     private record Key(String modelId, Integer gpuIndex, int maxBatch, long maxDelayNanos, int queueCapacity,
                        int workers) {}
 
-    private static final Map<Key, InferenceService> SHARED = new HashMap<>();
+    private static final SharedServices<Key, InferenceService> SHARED = new SharedServices<>();
 
     private record Request(Featurizer.Features features, String language) {}
 
     private final Key key;
     private final OnnxIntentSession model;
     private final MicroBatcher<Request, Understanding> batcher;
-    private int references;
 
     private InferenceService(Key key, OnnxIntentSession model) {
         this.key = key;
@@ -67,33 +65,23 @@ public final class InferenceService implements IntentClassifier {
      *
      * @throws IllegalArgumentException when the model cannot be loaded or does not fit the contract
      */
-    public static synchronized InferenceService acquire(InferenceSettings settings, String modelId,
+    public static InferenceService acquire(InferenceSettings settings, String modelId,
             Supplier<OnnxIntentSession> loader, Integer gpuIndex) {
         Key key = new Key(modelId, gpuIndex, settings.maxBatch(), settings.maxDelay().toNanos(),
                 settings.queueCapacity(), settings.workers());
-        InferenceService service = SHARED.get(key);
-        if (service == null) {
+        return SHARED.acquire(key, () -> {
             OnnxIntentSession model = loader.get();
             LOG.info("Intent model {} ({} labels) runs on {}; batches of up to {} after at most {} µs, {} worker(s)",
                     model.name(), model.labels().size(), model.provider().describe(), settings.maxBatch(),
                     settings.maxDelay().toNanos() / 1000, settings.workers());
-            service = new InferenceService(key, model);
-            SHARED.put(key, service);
-        }
-        service.references++;
-        return service;
+            return new InferenceService(key, model);
+        });
     }
 
     /** Gives back one reference; the last one stops the worker and frees the session. */
     public void release() {
-        synchronized (InferenceService.class) {
-            if (references == 0) {
-                return;
-            }
-            if (--references > 0) {
-                return;
-            }
-            SHARED.remove(key, this);
+        if (!SHARED.release(key, this)) {
+            return;
         }
         batcher.stop();
         try {
@@ -105,7 +93,7 @@ public final class InferenceService implements IntentClassifier {
     }
 
     /** Services alive in this JVM (for tests and leak checks). */
-    public static synchronized int liveServices() {
+    public static int liveServices() {
         return SHARED.size();
     }
 
@@ -158,6 +146,6 @@ public final class InferenceService implements IntentClassifier {
 
     @Override
     public String toString() {
-        return "InferenceService[" + model.name() + " on " + model.provider().name() + ", refs=" + references + "]";
+        return "InferenceService[" + model.name() + " on " + model.provider().name() + "]";
     }
 }
