@@ -395,7 +395,7 @@ final class WebChannel implements AutoCloseable {
             return;
         }
         String bot = new String(botHeader.value(), StandardCharsets.UTF_8);
-        var keyHeader = r.headers().lastHeader("idempotency-key");
+        var keyHeader = r.headers().lastHeader(Headers.IDEMPOTENCY_KEY);
         String idempotency = keyHeader == null ? r.partition() + "-" + r.offset() : new String(keyHeader.value(), StandardCharsets.UTF_8);
         ObjectNode data = JSON.createObjectNode();
         data.put("text", body.path("text").asText(""));
