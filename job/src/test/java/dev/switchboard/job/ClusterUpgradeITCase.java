@@ -38,12 +38,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A savepoint upgrade on the real standalone cluster ({@code bin/cluster}: a JobManager and a
  * TaskManager in their own JVMs), the way users do it. Version 1 is the previous release: this job's
- * jar with the previous {@code DialogueState} (no {@code startedAt}) and the previous topology (no
+ * jar with the previous {@code DialogueState} (no {@code startedAt}), the previous dialogue step (the whole session
+ * as one POJO value, {@code dialogue-state}, history and redelivery keys inside) and the previous topology (no
  * {@code handoff-records} operator, no handoff sink, the understand step in ordered async mode with
  * Flink's retry strategy), compiled from {@code src/test/previous-release}.
  * It is submitted through the REST API, two conversations are driven into the order-number flow, it is
  * stopped with a savepoint, and the current jar is submitted from that savepoint: both conversations
- * complete, the new field is filled, and the new operators work (a handoff record is written).
+ * complete, a redelivered v1 update is not answered again, the sessions move to the split layout (small fields in
+ * {@code dialogue-session}, turns in {@code dialogue-history}) with v1's turns kept, the new field is filled, and the
+ * new operators work (a handoff record is written).
  */
 class ClusterUpgradeITCase {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
@@ -76,11 +79,16 @@ class ClusterUpgradeITCase {
                 // The savepoint holds the sessions in the previous type: no start time.
                 Map<String, SessionRecord> before = byKey(SavepointTools.sessions(savepoint));
                 assertThat(before).containsKeys("support:telegram:555", "support:telegram:666");
-                assertThat(before.values()).allSatisfy(s -> assertThat(s.state.startedAt).isZero());
+                assertThat(before.values()).allSatisfy(s -> {
+                    assertThat(s.state.startedAt).isZero();
+                    assertThat(s.wholeValue).isTrue();
+                });
 
                 // v2 from the savepoint: the flows complete, a third user's handoff goes through the new operators.
                 String v2 = last(cluster(concat(List.of("submit", "-s", savepoint, "--"), jobArgs)));
                 assertThat(operatorNames(v2)).anyMatch(n -> n.contains("handoff-records"));
+                // Telegram sends update 1 again (it does when a webhook answer is lost): answered once, in v1.
+                send(producer, topics, 555, KafkaClients.telegramUpdate(1, 555, "where is my order?"));
                 send(producer, topics, 555, KafkaClients.telegramUpdate(3, 555, "48213"));
                 send(producer, topics, 666, KafkaClients.telegramUpdate(4, 666, "51177"));
                 send(producer, topics, 777, KafkaClients.telegramUpdate(5, 777, "let me talk to a human"));
@@ -94,6 +102,10 @@ class ClusterUpgradeITCase {
                 String after = last(cluster("stop-with-savepoint", v2, savepoints));
                 SessionRecord ana = byKey(SavepointTools.sessions(after)).get("support:telegram:555");
                 assertThat(ana.state.startedAt).isEqualTo(before.get("support:telegram:555").state.history.get(0).at);
+                // Moved to the split layout with v1's turns first; the redelivered update left no turn.
+                assertThat(ana.wholeValue).isFalse();
+                assertThat(ana.state.history).extracting(t -> t.text).hasSize(4).startsWith("where is my order?",
+                        "Sure. What's your order number?", "48213");
             } finally {
                 cluster("stop");
             }

@@ -4,6 +4,7 @@ import dev.switchboard.dialogue.Decision;
 import dev.switchboard.bot.BotDefinition;
 import dev.switchboard.bot.Bots;
 import dev.switchboard.dialogue.BotPolicy;
+import dev.switchboard.dialogue.SessionSerializer;
 import dev.switchboard.dialogue.StateCipher;
 import dev.switchboard.dialogue.DialogueSettings;
 import dev.switchboard.dialogue.DialogueState;
@@ -39,7 +40,11 @@ import java.util.Map;
 
 /**
  * The dialogue step, keyed by session. Keeps each session's {@link DialogueState} in keyed state
- * (RocksDB in the job), answers redelivered platform messages once, bounds history, runs the message's
+ * (RocksDB in the job) split in two: the small fields in one value ({@value #STATE_NAME}, read and written per
+ * message) and the turns in a list ({@value #HISTORY_STATE_NAME}, appended to, cut back now and then), so a message
+ * costs one read, one write and a merge per turn however long the history. Sessions stored whole by earlier releases
+ * ({@value #LEGACY_STATE_NAME}) are moved into that layout on their first message or timer. It answers redelivered
+ * platform messages once, bounds history, runs the message's
  * bot ({@link BotPolicy} over its definition), and emits replies plus a handoff record when a session goes
  * to a person.
  *
@@ -52,7 +57,12 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
     private static final long serialVersionUID = 1L;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DialogueFunction.class);
 
-    public static final String STATE_NAME = "dialogue-state";
+    /** The session's small fields ({@link SessionSerializer}). */
+    public static final String STATE_NAME = "dialogue-session";
+    /** The session's turns, oldest first; cut back to the history size once it holds {@link #historyBound()}. */
+    public static final String HISTORY_STATE_NAME = "dialogue-history";
+    /** The whole session as one POJO value, as releases before the split layout stored it; moved on first touch. */
+    public static final String LEGACY_STATE_NAME = "dialogue-state";
 
     /** The intent of a reply to a link command, in reply records and history. */
     public static final String LINK_INTENT = "link";
@@ -72,6 +82,9 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
     private final StateCipher cipher;
 
     private transient ValueState<DialogueState> state;
+    private transient ListState<Turn> history;
+    private transient ValueState<DialogueState> legacy;
+    private transient Counter sessionsMoved;
     private transient PlatformCounters replied;
     private transient PlatformCounters duplicates;
     private transient PlatformCounters quiet;
@@ -117,14 +130,24 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         this.bots = bots;
     }
 
-    /** The descriptor of the dialogue state; the savepoint tools use this very method. */
+    /** The descriptor of the session's small fields; the savepoint tools use this very method (and the two below). */
     public static ValueStateDescriptor<DialogueState> stateDescriptor() {
-        return new ValueStateDescriptor<>(STATE_NAME, TypeInformation.of(DialogueState.class));
+        return new ValueStateDescriptor<>(STATE_NAME, SessionSerializer.INSTANCE);
+    }
+
+    public static ListStateDescriptor<Turn> historyDescriptor() {
+        return new ListStateDescriptor<>(HISTORY_STATE_NAME, TypeInformation.of(Turn.class));
+    }
+
+    public static ValueStateDescriptor<DialogueState> legacyStateDescriptor() {
+        return new ValueStateDescriptor<>(LEGACY_STATE_NAME, TypeInformation.of(DialogueState.class));
     }
 
     @Override
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(stateDescriptor());
+        history = getRuntimeContext().getListState(historyDescriptor());
+        legacy = getRuntimeContext().getState(legacyStateDescriptor());
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("switchboard");
         replied = new PlatformCounters(group, "replied");
         duplicates = new PlatformCounters(group, "duplicates");
@@ -151,6 +174,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         generationLatency = group.histogram("generationLatencyMs", new DescriptiveStatisticsHistogram(1000));
         sessionsStarted = group.counter("sessionsStarted");
         sessionsExpired = group.counter("sessionsExpired");
+        sessionsMoved = group.counter("sessionsMovedToSplitState");
         // Per-second rates over the last minute, for dashboards that do not compute rate() themselves.
         group.meter("sessionsStartedPerSecond", new MeterView(sessionsStarted));
         group.meter("sessionsExpiredPerSecond", new MeterView(sessionsExpired));
@@ -158,7 +182,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
 
     @Override
     public void processElement(UnderstoodMessage in, Context ctx, Collector<BotReply> out) throws Exception {
-        DialogueState current = state.value();
+        DialogueState current = load();
         if (current != null && current.generating != null) {
             // The session's generated reply is not in its history yet: this message waits for it.
             waiting.add(in);
@@ -166,6 +190,62 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
             return;
         }
         process(in, current, ctx, out);
+    }
+
+    /**
+     * The session's state: the split layout's small fields, or a session stored by a release before it, moved into the
+     * split layout now (its turns to the list state, its redelivery keys into the ring; the old value cleared).
+     */
+    private DialogueState load() throws Exception {
+        DialogueState s = state.value();
+        if (s != null) {
+            return s;
+        }
+        DialogueState old = legacy.value();
+        if (old == null) {
+            return null;
+        }
+        old.moveToSplitLayout(settings.dedupWindow());
+        List<Turn> turns = last(old.history, settings.historySize());
+        history.update(turns);
+        old.historyTurns = turns.size();
+        old.history = new ArrayList<>();
+        legacy.clear();
+        state.update(old);
+        sessionsMoved.inc();
+        return old;
+    }
+
+    /** The session's recent turns, oldest first, at most the history size. */
+    private List<Turn> recentTurns() throws Exception {
+        List<Turn> turns = new ArrayList<>();
+        Iterable<Turn> stored = history.get();
+        if (stored != null) {
+            stored.forEach(turns::add);
+        }
+        return last(turns, settings.historySize());
+    }
+
+    /** Appends a turn to the session's history list (one RocksDB merge, nothing read). */
+    private void remember(DialogueState s, Turn turn) throws Exception {
+        if (settings.historySize() > 0) {
+            history.add(turn);
+            s.historyTurns++;
+        }
+    }
+
+    /** Cuts the history list back to the history size once it holds {@link #historyBound()} turns. */
+    private void trimHistory(DialogueState s) throws Exception {
+        if (s.historyTurns >= historyBound()) {
+            List<Turn> kept = recentTurns();
+            history.update(kept);
+            s.historyTurns = kept.size();
+        }
+    }
+
+    /** Twice the history size (at least 8 more): the list is rewritten once per that many appended turns. */
+    private int historyBound() {
+        return settings.historySize() + Math.max(settings.historySize(), 8);
     }
 
     private void process(UnderstoodMessage in, DialogueState current, Context ctx, Collector<BotReply> out) throws Exception {
@@ -186,12 +266,11 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         }
         String redeliveryKey = message.redeliveryKey();
         if (redeliveryKey != null) {
-            if (s.recentRedeliveryKeys.contains(redeliveryKey)) {
+            if (s.seenRedelivery(redeliveryKey)) {
                 duplicates.inc(message.platform());
                 return;
             }
-            s.recentRedeliveryKeys.add(redeliveryKey);
-            trim(s.recentRedeliveryKeys, settings.dedupWindow());
+            s.rememberRedelivery(redeliveryKey, settings.dedupWindow());
         }
 
         Map<String, Opened> sealed = openSensitive(s);
@@ -216,13 +295,13 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         boolean notification = inbound.isNotification();
         PendingGeneration pending = control == null ? generation(policy, decision, in, s, sensitive, now) : null;
         if (!notification) {
-            s.history.add(new Turn(Turn.USER, clip(masked(message.text(), sensitive), settings.maxTurnTextLength()),
+            remember(s, new Turn(Turn.USER, clip(masked(message.text(), sensitive), settings.maxTurnTextLength()),
                     message.timestamp(), decision.intent(), message.sender() == null ? null : message.sender().id(),
                     message.platform()));
         }
         for (int i = 0; pending == null && i < decision.replies().size(); i++) {
             String text = decision.replies().get(i);
-            s.history.add(new Turn(Turn.BOT, clip(masked(text, sensitive), settings.maxTurnTextLength()), now,
+            remember(s, new Turn(Turn.BOT, clip(masked(text, sensitive), settings.maxTurnTextLength()), now,
                     notification ? NOTIFICATION_INTENT : null));
             out.collect(new BotReply(message.platform(), message.botId(), inbound.sessionKey(), message.chatId(),
                     message.threadId(), notification ? null : message.messageId(), inbound.accountId(), message.messageId(),
@@ -238,7 +317,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
             send(pending, policy.bot().generate(), inbound.sessionKey(), false);
             ctx.timerService().registerProcessingTimeTimer(now + POLL_MIN_MS);
         }
-        trim(s.history, settings.historySize());
+        trimHistory(s);
         if (decision.replies().isEmpty()) {
             quiet.inc(message.platform());
         }
@@ -249,7 +328,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
                     message.chatId(), message.threadId(), message.sender() == null ? null : message.sender().id(),
                     message.sender() == null ? null : message.sender().name(), decision.handoffReason(),
                     decision.intent(), decision.urgent(), decision.language(), message.messageId(), now,
-                    s.handoffUntil, List.copyOf(s.history)));
+                    s.handoffUntil, List.copyOf(recentTurns())));
         }
 
         armExpiry(s, now, ctx);
@@ -274,7 +353,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<BotReply> out) throws Exception {
-        DialogueState s = state.value();
+        DialogueState s = load();
         if (s != null && s.generating != null) {
             long now = ctx.timerService().currentProcessingTime();
             if (finishGeneration(s, now, ctx, out)) {
@@ -286,6 +365,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         }
         if (s != null && timestamp >= s.expiryTimer) {
             state.clear();
+            history.clear();
             waiting.clear();
             sessionsExpired.inc();
         }
@@ -299,7 +379,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
      * is not spent (else counted as a fallback, and the intent's replies go out as they are).
      */
     private PendingGeneration generation(BotPolicy policy, Decision decision, UnderstoodMessage in, DialogueState s,
-            List<String> sensitive, long now) {
+            List<String> sensitive, long now) throws Exception {
         BotDefinition.Generate g = policy.bot().generate();
         if (g == null || decision.knowledgeId() != null || decision.handoff() || decision.replies().isEmpty()
                 || !g.forIntents().contains(decision.intent())) {
@@ -324,7 +404,7 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
             }
         }
         PendingGeneration p = new PendingGeneration();
-        p.requestBody = ChatCompletions.body(g, GenerationPrompt.messages(policy.bot(), decision.language(), s.history,
+        p.requestBody = ChatCompletions.body(g, GenerationPrompt.messages(policy.bot(), decision.language(), recentTurns(),
                 masked(message.text(), sensitive), in.understanding().relatedKnowledge()));
         p.startedAt = now;
         p.fallback = new ArrayList<>(decision.replies());
@@ -361,7 +441,8 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
      * the pending request; else polls again shortly and returns false. A request whose answer was lost with a failure
      * (restored state, nothing in flight here) is sent again.
      */
-    private boolean finishGeneration(DialogueState s, long now, OnTimerContext ctx, Collector<BotReply> out) {
+    private boolean finishGeneration(DialogueState s, long now, OnTimerContext ctx, Collector<BotReply> out)
+            throws Exception {
         PendingGeneration p = s.generating;
         String sessionKey = ctx.getCurrentKey();
         BotPolicy policy = policyFor(p.botId);
@@ -403,14 +484,14 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
             texts = p.fallback;
         }
         for (int i = 0; i < texts.size(); i++) {
-            s.history.add(new Turn(Turn.BOT, clip(texts.get(i), settings.maxTurnTextLength()), now, null));
+            remember(s, new Turn(Turn.BOT, clip(texts.get(i), settings.maxTurnTextLength()), now, null));
             out.collect(new BotReply(p.platform, p.botId, p.sessionKey, p.chatId, p.threadId, p.replyToMessageId,
                     p.accountId, p.sourceMessageId, p.sourceReceivedAt, i, texts.get(i), p.intent, p.language, p.urgent,
                     p.replyToken, p.recipientId, p.botVersion, null, null, generatedBy));
             replied.inc(p.platform);
             botReplies.inc(p.botId);
         }
-        trim(s.history, settings.historySize());
+        trimHistory(s);
         s.generating = null;
         return true;
     }
@@ -523,12 +604,8 @@ public class DialogueFunction extends KeyedProcessFunction<String, UnderstoodMes
         return out;
     }
 
-    private static <T> void trim(List<T> list, int max) {
-        if (list.size() > max) {
-            List<T> keep = new ArrayList<>(list.subList(list.size() - max, list.size()));
-            list.clear();
-            list.addAll(keep);
-        }
+    private static <T> List<T> last(List<T> list, int max) {
+        return list.size() > max ? new ArrayList<>(list.subList(list.size() - max, list.size())) : list;
     }
 
     private static String clip(String text, int max) {

@@ -11,6 +11,7 @@ import dev.switchboard.understand.BotKeywordRules;
 import dev.switchboard.understand.BotModels;
 import dev.switchboard.understand.BotSemantics;
 import dev.switchboard.understand.EncoderService;
+import dev.switchboard.understand.RecentTexts;
 import dev.switchboard.understand.SentenceEncoder;
 import dev.switchboard.understand.IntentClassifier;
 import dev.switchboard.understand.Understanding;
@@ -83,6 +84,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
     private transient Counter overloaded;
     /** Messages whose embedding failed (no knowledge answer for them). */
     private transient Counter knowledgeUnavailable;
+    private transient Counter analysesReused;
     /** Per bot id: a published version loading in the background. */
     private transient Map<String, Pending> loading;
     /** Per session, the release of its latest message in flight. */
@@ -118,12 +120,15 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
 
     /**
      * One bot version as this subtask serves it: {@code semantics} and {@code encoders} when the bot classifies with
-     * the encoder or has knowledge ({@link BotDefinition#usesEncoder()}), else null and empty.
+     * the encoder or has knowledge ({@link BotDefinition#usesEncoder()}), else null and empty; {@code analyses}: the
+     * analysis (encoder-head intent, closest knowledge) of recent texts (null when the encoder cache is off), so a
+     * phrasing seen before costs neither an embedding lookup nor the scan over the questions and examples.
      */
     private record Loaded(BotDefinition definition, IntentClassifier classifier, BotKeywordRules rules,
-                          InferenceService service, BotSemantics semantics, Map<SentenceEncoder.Model, EncoderService> encoders) {
+                          InferenceService service, BotSemantics semantics, Map<SentenceEncoder.Model, EncoderService> encoders,
+                          RecentTexts<BotSemantics.Analysis> analyses) {
         Loaded(BotDefinition definition, IntentClassifier classifier, BotKeywordRules rules, InferenceService service) {
-            this(definition, classifier, rules, service, null, Map.of());
+            this(definition, classifier, rules, service, null, Map.of(), null);
         }
 
         /** The version understood by its keywords alone. */
@@ -145,6 +150,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
      */
     private static final Map<String, BotSemantics> SEMANTICS = new ConcurrentHashMap<>();
     private static final int SEMANTICS_KEPT = 32;
+    private static final Map<String, RecentTexts<BotSemantics.Analysis>> ANALYSES = new ConcurrentHashMap<>();
 
     @Override
     public void open(OpenContext openContext) {
@@ -155,6 +161,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         timeouts = group.counter("understandTimeouts");
         overloaded = group.counter("understandOverloaded");
         knowledgeUnavailable = group.counter("knowledgeUnavailable");
+        analysesReused = group.counter("understandingReused");
         versionsLoaded = group.counter("botVersionsLoaded");
         botFallbacks = new PlatformCounters(group, "botFallbacks", "bot");
         jobId = getRuntimeContext().getJobInfo().getJobId().toString();
@@ -184,6 +191,27 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         }
     }
 
+    /**
+     * The analyses of recent texts for the bot's content (what its vectors and decisions depend on), shared on this JVM
+     * like the semantics: the slots of a TaskManager, and versions that differ only in replies, reuse each other's.
+     * None when the encoder cache is off.
+     */
+    private RecentTexts<BotSemantics.Analysis> analyses(BotDefinition bot) {
+        if (settings.encoderCacheSize() <= 0) {
+            return null;
+        }
+        if (ANALYSES.size() >= SEMANTICS_KEPT) {
+            ANALYSES.clear();
+        }
+        return ANALYSES.computeIfAbsent(BotSemantics.contentHash(bot) + "|" + bot.defaultLanguage() + "|"
+                + settings.encoderCacheSize(), k -> new RecentTexts<>(settings.encoderCacheSize()));
+    }
+
+    /** How many messages this function answered with an analysis reused from an earlier message (tests). */
+    long understandingReused() {
+        return analysesReused.getCount();
+    }
+
     private Loaded load(BotDefinition bot) {
         versionsLoaded.inc();
         if (classifierFactory != null) {
@@ -208,11 +236,11 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
             }
             BotSemantics semantics = semantics(bot, encoders);
             if (bot.settings().understanding() == BotDefinition.UnderstandingMode.ENCODER) {
-                return new Loaded(bot, null, new BotKeywordRules(bot), null, semantics, Map.copyOf(encoders));
+                return new Loaded(bot, null, new BotKeywordRules(bot), null, semantics, Map.copyOf(encoders), analyses(bot));
             }
             service = acquire(bot, gpu);
             return new Loaded(bot, decorator == null ? service : decorator.apply(service), new BotKeywordRules(bot), service,
-                    semantics, Map.copyOf(encoders));
+                    semantics, Map.copyOf(encoders), analyses(bot));
         } catch (RuntimeException e) {
             encoders.values().forEach(EncoderService::release);
             if (service != null) {
@@ -410,8 +438,23 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
                     : attempt(bot.classifier(), text, OVERLOAD_RETRIES).handle((u, error) -> decide(bot, text, u, error));
         }
         EncoderService encoder = bot.encoders().get(semantics.modelOf(side));
-        CompletableFuture<BotSemantics.Analysis> analysis = attempt(() -> encoder.embed(text), OVERLOAD_RETRIES)
-                .thenApply(vector -> semantics.analyse(vector, side, detected, encoder.encoder().name()));
+        RecentTexts<BotSemantics.Analysis> analyses = bot.analyses();
+        // By the text as the encoder reads it (long numbers written 0000): "order 48213" and "order 51177" share one.
+        String key = analyses == null ? null : SentenceEncoder.normalize(semantics.modelOf(side), text);
+        BotSemantics.Analysis seen = key == null ? null : analyses.get(key);
+        CompletableFuture<BotSemantics.Analysis> analysis;
+        if (seen != null) {
+            analysesReused.inc();
+            analysis = CompletableFuture.completedFuture(seen);
+        } else {
+            analysis = attempt(() -> encoder.embed(text), OVERLOAD_RETRIES).thenApply(vector -> {
+                BotSemantics.Analysis a = semantics.analyse(vector, side, detected, encoder.encoder().name());
+                if (key != null) {
+                    analyses.put(key, a);
+                }
+                return a;
+            });
+        }
         CompletableFuture<Understanding> intent = semantics.classifiesIntents()
                 ? analysis.thenApply(BotSemantics.Analysis::intent)
                 : bot.classifier() == null ? CompletableFuture.completedFuture(rulesOf(bot, text))

@@ -32,14 +32,14 @@ public final class EncoderService {
     private final SentenceEncoder encoder;
     private final MicroBatcher<String, float[]> batcher;
     /** Recent texts' embeddings, or null when the cache is off. */
-    private final RecentTexts cache;
+    private final RecentTexts<float[]> cache;
     private final AtomicLong cacheHits = new AtomicLong();
     private final AtomicLong encoded = new AtomicLong();
 
     private EncoderService(Key key, SentenceEncoder encoder) {
         this.key = key;
         this.encoder = encoder;
-        this.cache = key.cacheSize() > 0 ? new RecentTexts(key.cacheSize()) : null;
+        this.cache = key.cacheSize() > 0 ? new RecentTexts<>(key.cacheSize()) : null;
         this.batcher = new MicroBatcher<>("encoder-" + encoder.name(), key.maxBatch(), key.maxDelayNanos(),
                 key.queueCapacity(), key.workers(), this::run);
     }

@@ -3,22 +3,23 @@ package dev.switchboard.understand;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A cache of recently seen texts' embeddings without a lock on the lookup path: two generations of concurrent maps.
+ * A cache of what was computed for recently seen texts (an embedding, an analysis) without a lock on the lookup path:
+ * two generations of concurrent maps.
  * A hit in the older generation moves to the newer; when the newer holds half the capacity it becomes the older and
  * the oldest is dropped whole. So it keeps at most {@code capacity} texts, and a text in use within the last
  * {@code capacity / 2} distinct texts is always kept: recency at the grain of a generation instead of an exact LRU order.
  */
-final class RecentTexts {
+public final class RecentTexts<V> {
     private final int half;
-    private volatile ConcurrentHashMap<String, float[]> young = new ConcurrentHashMap<>();
-    private volatile ConcurrentHashMap<String, float[]> old = new ConcurrentHashMap<>();
+    private volatile ConcurrentHashMap<String, V> young = new ConcurrentHashMap<>();
+    private volatile ConcurrentHashMap<String, V> old = new ConcurrentHashMap<>();
 
-    RecentTexts(int capacity) {
+    public RecentTexts(int capacity) {
         this.half = Math.max(1, capacity / 2);
     }
 
-    float[] get(String text) {
-        float[] v = young.get(text);
+    public V get(String text) {
+        V v = young.get(text);
         if (v == null) {
             v = old.get(text);
             if (v != null) {
@@ -28,8 +29,8 @@ final class RecentTexts {
         return v;
     }
 
-    void put(String text, float[] vector) {
-        ConcurrentHashMap<String, float[]> current = young;
+    public void put(String text, V vector) {
+        ConcurrentHashMap<String, V> current = young;
         current.put(text, vector);
         if (current.size() >= half) {
             synchronized (this) {

@@ -70,13 +70,23 @@ class DialogueFunctionTest {
         }
     }
 
+    /** The session's small fields with its turns from the history list state, as the savepoint tools read them. */
     private DialogueState state(String sessionKey) throws Exception {
         org.apache.flink.runtime.state.KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
         backend.setCurrentKey(sessionKey);
-        return backend.getPartitionedState(org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
+        DialogueState s = backend.getPartitionedState(org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
                         org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
                         DialogueFunction.stateDescriptor())
                 .value();
+        if (s != null) {
+            Iterable<Turn> turns = backend.getPartitionedState(org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
+                    org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE, DialogueFunction.historyDescriptor()).get();
+            s.history = new ArrayList<>();
+            if (turns != null) {
+                turns.forEach(s.history::add);
+            }
+        }
+        return s;
     }
 
     @Test
@@ -111,11 +121,102 @@ class DialogueFunctionTest {
             harness.processElement(Messages.understood("42", Integer.toString(i), "thanks " + i), 0);
         }
         DialogueState s = state("support:telegram:42");
-        assertThat(s.history).hasSize(6);
+        // The list is appended to and cut back to the 6 latest once it holds 6 + 8: never more than that.
+        assertThat(s.history).hasSizeBetween(6, 13).hasSize(s.historyTurns);
         Turn lastUser = s.history.get(s.history.size() - 2);
         assertThat(lastUser.role).isEqualTo(Turn.USER);
         assertThat(lastUser.text).isEqualTo("thanks 9");
-        assertThat(s.recentRedeliveryKeys).hasSize(4).last().isEqualTo("u-42-9");
+        // The dedup window is 4: the last four keys are remembered, the ones before are not.
+        assertThat(s.redeliveryHashes).hasSize(4);
+        assertThat(List.of("u-42-6", "u-42-7", "u-42-8", "u-42-9")).allMatch(s::seenRedelivery);
+        assertThat(List.of("u-42-0", "u-42-5")).noneMatch(s::seenRedelivery);
+
+        // What the bot shows of the history (a handoff record) is the latest 6 turns.
+        harness.processElement(Messages.understood("42", "10", "let me talk to a human"), 0);
+        List<HandoffRequest> handoffs = new ArrayList<>();
+        harness.getSideOutput(DialogueFunction.HANDOFFS).forEach(r -> handoffs.add(r.getValue()));
+        assertThat(handoffs).singleElement().satisfies(h -> {
+            assertThat(h.history()).hasSize(6);
+            assertThat(h.history().get(0).text).isEqualTo("thanks 8");
+            assertThat(h.history().get(4).text).isEqualTo("let me talk to a human");
+        });
+    }
+
+    @Test
+    void historyListStaysBoundedOverManyMessages() throws Exception {
+        open(null);
+        for (int i = 0; i < 200; i++) {
+            harness.processElement(Messages.understood("42", Integer.toString(i), "thanks " + i), 0);
+            DialogueState s = state("support:telegram:42");
+            assertThat(s.history).as("after message %d", i).hasSize(s.historyTurns).hasSizeLessThan(6 + 8);
+        }
+    }
+
+    /** Writes sessions as releases before the split layout did: the whole state as one POJO value. */
+    static final class WholeValueWriter extends org.apache.flink.streaming.api.functions.KeyedProcessFunction<String,
+            UnderstoodMessage, BotReply> {
+        private transient org.apache.flink.api.common.state.ValueState<DialogueState> state;
+
+        @Override
+        public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
+            state = getRuntimeContext().getState(DialogueFunction.legacyStateDescriptor());
+        }
+
+        @Override
+        public void processElement(UnderstoodMessage in, Context ctx, org.apache.flink.util.Collector<BotReply> out)
+                throws Exception {
+            DialogueState s = new DialogueState();
+            for (int i = 0; i < 9; i++) {
+                s.history.add(new Turn(i % 2 == 0 ? Turn.USER : Turn.BOT, "turn " + i, 1_000L + i,
+                        i % 2 == 0 ? "order_status" : null, "42", "telegram"));
+            }
+            s.flow = "order_status";
+            s.flowIntent = "order_status";
+            s.lastIntent = "order_status";
+            s.language = "en";
+            s.lastActivity = 1_008L;
+            s.recentRedeliveryKeys.addAll(List.of("old-1", "old-2", "old-3"));
+            s.expiryTimer = 600_000L;
+            state.update(s);
+            ctx.timerService().registerProcessingTimeTimer(s.expiryTimer);
+        }
+    }
+
+    @Test
+    void aSessionStoredWholeByAnEarlierReleaseMovesToTheSplitLayoutOnItsNextMessage() throws Exception {
+        var writer = new KeyedOneInputStreamOperatorTestHarness<String, UnderstoodMessage, BotReply>(
+                new KeyedProcessOperator<>(new WholeValueWriter()), m -> m.inbound().sessionKey(), Types.STRING);
+        writer.setStateBackend(new EmbeddedRocksDBStateBackend());
+        writer.open();
+        writer.processElement(Messages.understood("42", "0", "ignored"), 0);
+        writer.processElement(Messages.understood("43", "0", "ignored"), 0);
+        OperatorSubtaskState earlier = writer.snapshot(1, 1);
+        writer.close();
+
+        open(earlier);
+        // A redelivery of a message the earlier release answered is still dropped.
+        harness.processElement(Messages.understood("42", "1", "where is my order", "old-2"), 0);
+        assertThat(replies()).isEmpty();
+        // The flow it left waiting for an order number goes on.
+        harness.processElement(Messages.understood("42", "2", "48213", "new-1"), 0);
+        assertThat(replies()).singleElement().asString().contains("48213");
+        DialogueState moved = state("support:telegram:42");
+        assertThat(moved.startedAt).as("start from the oldest turn").isEqualTo(1_000L);
+        assertThat(moved.recentRedeliveryKeys).isEmpty();
+        assertThat(List.of("old-1", "old-2", "old-3", "new-1")).allMatch(moved::seenRedelivery);
+        // The latest 6 of its 9 turns, then this message's turns.
+        assertThat(moved.history).extracting(t -> t.text).startsWith("turn 3", "turn 4").contains("48213");
+        assertThat(moved.history).hasSize(moved.historyTurns);
+
+        // The other session is untouched until it is used; its earlier expiry timer still ends it, whole value and all.
+        org.apache.flink.runtime.state.KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+        try (var keys = backend.getKeys(DialogueFunction.LEGACY_STATE_NAME, org.apache.flink.runtime.state.VoidNamespace.INSTANCE)) {
+            assertThat(keys).containsExactly("support:telegram:43");
+        }
+        harness.setProcessingTime(600_000L);
+        try (var keys = backend.getKeys(DialogueFunction.LEGACY_STATE_NAME, org.apache.flink.runtime.state.VoidNamespace.INSTANCE)) {
+            assertThat(keys).isEmpty();
+        }
     }
 
     @Test

@@ -259,6 +259,73 @@ class UnderstandFunctionTest {
         }
     }
 
+    /** Runs the texts through a fresh understand step for the shipped support bot (knowledge by the encoder). */
+    private static List<UnderstoodMessage> understandSupport(InferenceSettings settings, UnderstandFunction[] fn, String... texts)
+            throws Exception {
+        fn[0] = new UnderstandFunction(settings, BOTS);
+        try (OneInputStreamOperatorTestHarness<InboundMessage, UnderstoodMessage> harness = new OneInputStreamOperatorTestHarness<>(
+                new AsyncWaitOperatorFactory<>(fn[0], 60_000, 10, AsyncDataStream.OutputMode.UNORDERED),
+                TypeInformation.of(InboundMessage.class).createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()))) {
+            harness.open();
+            List<UnderstoodMessage> out = new ArrayList<>();
+            for (int i = 0; i < texts.length; i++) {
+                synchronized (harness.getCheckpointLock()) {
+                    harness.processElement(new StreamRecord<>(Messages.inbound(Integer.toString(i), Integer.toString(i),
+                            texts[i], "k" + i), 0));
+                }
+            }
+            // Results reach the output through the task's mailbox: run its letters until every message is out.
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (out.size() < texts.length && System.currentTimeMillis() < deadline) {
+                java.util.Optional<org.apache.flink.streaming.runtime.tasks.mailbox.Mail> mail = harness.getTaskMailbox()
+                        .tryTake(org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox.MIN_PRIORITY);
+                if (mail.isPresent()) {
+                    synchronized (harness.getCheckpointLock()) {
+                        mail.get().run();
+                    }
+                } else {
+                    Thread.sleep(5);
+                }
+                out.clear();
+                for (Object o : harness.getOutput()) {
+                    if (o instanceof StreamRecord<?> r && r.getValue() instanceof UnderstoodMessage u) {
+                        out.add(u);
+                    }
+                }
+            }
+            assertThat(out).hasSize(texts.length);
+            return out;
+        }
+    }
+
+    private static List<String> decisions(List<UnderstoodMessage> out) {
+        return out.stream().sorted(java.util.Comparator.comparing(u -> u.inbound().message().messageId()))
+                .map(u -> u.understanding().intent() + "/" + u.understanding().knowledgeId() + "/"
+                        + u.understanding().knowledgeSimilarity() + "/" + u.understanding().relatedKnowledge())
+                .toList();
+    }
+
+    /**
+     * A phrasing seen before (also with another order number, or other letter case) is answered with the analysis of
+     * the earlier message instead of an embedding and a scan; the decisions are those of a step that computes every one.
+     */
+    @Test
+    void aPhrasingSeenBeforeReusesItsAnalysisWithTheSameDecisions() throws Exception {
+        UnderstandFunction[] fn = new UnderstandFunction[1];
+        String[] first = {"do you ship to canada?", "where is order 48213", "what payment methods do you accept"};
+        String[] again = {"Do you ship to Canada?", "where is order 51177", "what payment methods do you accept",
+                "is my parcel lost"};
+        understandSupport(InferenceSettings.DEFAULTS, fn, first);
+        List<UnderstoodMessage> reused = understandSupport(InferenceSettings.DEFAULTS, fn, again);
+        assertThat(fn[0].understandingReused()).as("three of the four were seen by the step before on this JVM").isEqualTo(3);
+
+        InferenceSettings cacheOff = new InferenceSettings(null, null, false, 64, java.time.Duration.ofMillis(2), 10_000, 2, 0);
+        List<UnderstoodMessage> computed = understandSupport(cacheOff, fn, again);
+        assertThat(fn[0].understandingReused()).isZero();
+        assertThat(decisions(reused)).isEqualTo(decisions(computed));
+        assertThat(decisions(reused).get(0)).contains("shipping-abroad");
+    }
+
     private static InboundMessage trattoriaMessage(String id, String text) {
         dev.switchboard.model.UnifiedMessage m = new dev.switchboard.model.UnifiedMessage("telegram", "trattoria", id, "t9",
                 "direct", null, null, new dev.switchboard.model.Sender("t9", "Ana", false), "text", text, List.of(), List.of(),

@@ -35,7 +35,8 @@ public final class SavepointTools {
     public static final String USAGE = String.join("\n",
             "usage: switchboard savepoint inspect <savepoint>",
             "       switchboard savepoint show <savepoint> <sessionKey>",
-            "       switchboard savepoint erase-user <savepoint> <platform> <userId> <new-savepoint>");
+            "       switchboard savepoint erase-user <savepoint> <platform> <userId> <new-savepoint>",
+            "       switchboard savepoint migrate <savepoint> <new-savepoint>");
 
     private static final OperatorIdentifier DIALOGUE = OperatorIdentifier.forUid(OperatorIds.DIALOGUE);
 
@@ -76,6 +77,12 @@ public final class SavepointTools {
                     require(args, 5);
                     eraseUser(args.get(1), args.get(2), args.get(3), args.get(4));
                     out.println("wrote " + args.get(4) + " without " + args.get(2) + " user " + args.get(3));
+                }
+                case "migrate" -> {
+                    require(args, 3);
+                    long moved = migrate(args.get(1), args.get(2));
+                    out.println("wrote " + args.get(2) + " with every session in the split layout (" + moved
+                            + " moved from the whole-value layout)");
                 }
                 default -> {
                     err.println("switchboard savepoint: unknown subcommand '" + args.get(0) + "'\n" + USAGE);
@@ -145,6 +152,7 @@ public final class SavepointTools {
         m.put("ageSeconds", distribution(sessions.stream().filter(s -> s.state.startedAt > 0)
                 .mapToLong(s -> Math.max(0, now - s.state.startedAt) / 1000).sorted().toArray()));
         m.put("handedOff", sessions.stream().filter(s -> s.state.handedOff(now)).count());
+        m.put("storedWhole", sessions.stream().filter(s -> s.wholeValue).count());
         return m;
     }
 
@@ -162,14 +170,31 @@ public final class SavepointTools {
 
     /** Writes a copy of the savepoint without the user's sessions and turns; everything else as it was. */
     public static void eraseUser(String savepoint, String platform, String userId, String target) throws Exception {
+        Erasure erasure = new Erasure(platform, userId);
+        rewrite(savepoint, target, sessions -> sessions
+                .map(erasure::apply).returns(TypeInformation.of(SessionRecord.class))
+                .filter(Objects::nonNull), "erase " + platform + " user from savepoint");
+    }
+
+    /**
+     * Writes a copy of the savepoint with every session in the split layout (small fields, turns in a list), the
+     * layout this version stores; everything else as it was. Returns how many sessions were stored whole before.
+     * The job moves such sessions by itself on their first message, so this is optional: it does the work up front,
+     * and lets an older savepoint's sessions be inspected in the layout the running job keeps.
+     */
+    public static long migrate(String savepoint, String target) throws Exception {
+        long whole = sessions(savepoint).stream().filter(r -> r.wholeValue).count();
+        rewrite(savepoint, target, sessions -> sessions, "move savepoint sessions to the split layout");
+        return whole;
+    }
+
+    private static void rewrite(String savepoint, String target,
+            java.util.function.UnaryOperator<DataStream<SessionRecord>> change, String jobName) throws Exception {
         if (Objects.equals(savepoint, target)) {
-            throw new IllegalArgumentException("write the erased savepoint to a new path, not over " + savepoint);
+            throw new IllegalArgumentException("write the new savepoint to a new path, not over " + savepoint);
         }
         StreamExecutionEnvironment env = environment();
-        Erasure erasure = new Erasure(platform, userId);
-        DataStream<SessionRecord> kept = read(env, savepoint)
-                .map(erasure::apply).returns(TypeInformation.of(SessionRecord.class))
-                .filter(Objects::nonNull);
+        DataStream<SessionRecord> kept = change.apply(read(env, savepoint));
         StateBootstrapTransformation<SessionRecord> dialogue = OperatorTransformation.bootstrapWith(kept)
                 .keyBy(new SessionKey())
                 .transform(new DialogueStateBootstrapper());
@@ -177,7 +202,7 @@ public final class SavepointTools {
                 .removeOperator(DIALOGUE)
                 .withOperator(DIALOGUE, dialogue)
                 .write(target);
-        env.execute("erase " + platform + " user from savepoint");
+        env.execute(jobName);
     }
 
     static final class SessionKey implements KeySelector<SessionRecord, String> {

@@ -10,8 +10,18 @@ public class SessionRecord {
     public String sessionKey;
     public DialogueState state;
     public int sizeBytes;
+    /**
+     * True for a session stored whole by a release before the split layout ({@code dialogue-state}); the job moves it
+     * on its first message, {@code savepoint migrate} up front.
+     */
+    public boolean wholeValue;
 
     public SessionRecord() {}
+
+    public SessionRecord(String sessionKey, DialogueState state, int sizeBytes, boolean wholeValue) {
+        this(sessionKey, state, sizeBytes);
+        this.wholeValue = wholeValue;
+    }
 
     public SessionRecord(String sessionKey, DialogueState state, int sizeBytes) {
         this.sessionKey = sessionKey;

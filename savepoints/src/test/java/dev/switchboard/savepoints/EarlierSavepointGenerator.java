@@ -24,13 +24,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class EarlierSavepointGenerator {
     private EarlierSavepointGenerator() {}
 
-    /** Writes the session with the job's state descriptor. */
+    /** Writes the session whole, with the descriptor the job used then (now its legacy descriptor). */
     public static class Writer extends KeyedStateBootstrapFunction<String, String> {
         private transient ValueState<DialogueState> state;
 
         @Override
         public void open(OpenContext openContext) {
-            state = getRuntimeContext().getState(DialogueFunction.stateDescriptor());
+            state = getRuntimeContext().getState(DialogueFunction.legacyStateDescriptor());
         }
 
         @Override

@@ -121,6 +121,65 @@ class SavepointToolsTest {
         assertThat(SavepointTools.sessions(savepoint)).hasSize(3);
     }
 
+    /** Writes sessions whole, as releases before the split layout stored them. */
+    static final class WholeValueBootstrapper extends org.apache.flink.state.api.functions.KeyedStateBootstrapFunction<String,
+            SessionRecord> {
+        private transient org.apache.flink.api.common.state.ValueState<DialogueState> state;
+
+        @Override
+        public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
+            state = getRuntimeContext().getState(dev.switchboard.functions.DialogueFunction.legacyStateDescriptor());
+        }
+
+        @Override
+        public void processElement(SessionRecord r, Context ctx) throws Exception {
+            state.update(r.state);
+        }
+    }
+
+    @Test
+    void migrateMovesSessionsStoredWholeIntoTheSplitLayout() throws Exception {
+        long now = System.currentTimeMillis();
+        DialogueState whole = session(now - 1_000,
+                new Turn(Turn.USER, "我要退款", now - 3_000, "refund", "U1", "line"),
+                new Turn(Turn.BOT, "请提供订单号。", now - 2_000, null));
+        whole.startedAt = 0;
+        whole.recentRedeliveryKeys.addAll(List.of("evt-1", "evt-2"));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        String earlier = dir.resolve("whole").toUri().toString();
+        SavepointWriter.newSavepoint(env, new EmbeddedRocksDBStateBackend(), 128)
+                .withOperator(OperatorIdentifier.forUid(OperatorIds.DIALOGUE), OperatorTransformation
+                        .bootstrapWith(env.fromData(TypeInformation.of(SessionRecord.class),
+                                new SessionRecord("shop:line:U1", whole, 0)))
+                        .keyBy(new SavepointTools.SessionKey())
+                        .transform(new WholeValueBootstrapper()))
+                .write(earlier);
+        env.execute("write whole-value savepoint");
+
+        // The tools read the earlier layout as it is ...
+        SessionRecord before = SavepointTools.sessions(earlier).get(0);
+        assertThat(before.wholeValue).isTrue();
+        assertThat(before.state.recentRedeliveryKeys).containsExactly("evt-1", "evt-2");
+        assertThat(run("inspect", earlier)).contains("\"storedWhole\" : 1");
+
+        String migrated = dir.resolve("whole-migrated").toUri().toString();
+        assertThat(run("migrate", earlier, migrated)).contains("1 moved from the whole-value layout");
+        SessionRecord after = SavepointTools.sessions(migrated).get(0);
+        assertThat(after.wholeValue).isFalse();
+        assertThat(after.state.history).usingRecursiveFieldByFieldElementComparator().isEqualTo(before.state.history);
+        assertThat(after.state.historyTurns).isEqualTo(2);
+        assertThat(after.state.slots).isEqualTo(before.state.slots);
+        assertThat(after.state.startedAt).as("from the oldest turn").isEqualTo(now - 3_000);
+        assertThat(after.state.recentRedeliveryKeys).isEmpty();
+        assertThat(List.of("evt-1", "evt-2")).allMatch(after.state::seenRedelivery);
+        assertThat(run("inspect", migrated)).contains("\"storedWhole\" : 0");
+        // Migrating a savepoint already in the split layout changes nothing.
+        String again = dir.resolve("whole-migrated-again").toUri().toString();
+        assertThat(run("migrate", migrated, again)).contains("0 moved");
+        assertThat(SavepointTools.sessions(again).get(0).state).usingRecursiveComparison().isEqualTo(after.state);
+    }
+
     @Test
     void usageMistakesAreNamed() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
