@@ -40,7 +40,7 @@ public final class PipelineBenchmark {
      * Named with --scenarios only: four more backlogs comparing ways of understanding; the open loop with the broker
      * in its own JVM and the job started by {@code bin/switchboard run} in another (this JVM generates the load).
      */
-    static final List<String> OPTIONAL_SCENARIOS = List.of("understanding", "external");
+    static final List<String> OPTIONAL_SCENARIOS = List.of("understanding", "external", "cold");
 
     private final Scenarios scenarios;
     private final Options options;
@@ -52,7 +52,7 @@ public final class PipelineBenchmark {
 
     /** Command-line options; sizes default to the quick or the full run. */
     record Options(boolean quick, int warmUp, Set<String> scenarios, int backlog, List<Integer> manyConversations,
-                   double openRate, String managedMemory, List<String> jobArgs) {
+                   double openRate, String managedMemory, List<String> jobArgs, int externalSeconds, int externalWarmUp) {
         static Options parse(String[] args) {
             List<String> list = List.of(args);
             boolean quick = list.contains("--quick");
@@ -65,6 +65,8 @@ public final class PipelineBenchmark {
             // (2,048 − 256 metaspace − 307 JVM overhead). A local mini-cluster would otherwise give 128 MB.
             String managedMemory = "594m";
             List<String> jobArgs = new ArrayList<>();
+            int externalSeconds = quick ? 10 : 60;
+            int externalWarmUp = -1;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -85,10 +87,15 @@ public final class PipelineBenchmark {
                     case "--open-rate" -> openRate = Double.parseDouble(value(args, ++i, a));
                     case "--managed-memory" -> managedMemory = value(args, ++i, a);
                     case "--job-arg" -> jobArgs.addAll(List.of(value(args, ++i, a).split("=", 2)));
+                    case "--external-seconds" -> externalSeconds = Integer.parseInt(value(args, ++i, a));
+                    case "--external-warm-up" -> externalWarmUp = Integer.parseInt(value(args, ++i, a));
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'");
                 }
             }
-            return new Options(quick, warmUp, scenarios, backlog, manyConversations, openRate, managedMemory, jobArgs);
+            // By default the first half of the external schedule is its warm-up, at most 30 s of it.
+            int warm = externalWarmUp >= 0 ? externalWarmUp : Math.min(30, externalSeconds / 2);
+            return new Options(quick, warmUp, scenarios, backlog, manyConversations, openRate, managedMemory, jobArgs,
+                    externalSeconds, warm);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -106,7 +113,8 @@ public final class PipelineBenchmark {
         } catch (IllegalArgumentException e) {
             System.err.println("bench pipeline: " + e.getMessage());
             System.err.println("usage: bin/bench pipeline [--quick] [--scenarios " + String.join(",", SCENARIOS)
-                    + "] [--warm-up ACTIONS] [--managed-memory SIZE] [--backlog N] [--conversations N[,N...]] [--open-rate R] [--job-arg --name=value]");
+                    + "] [--warm-up ACTIONS] [--managed-memory SIZE] [--backlog N] [--conversations N[,N...]] [--open-rate R] [--job-arg --name=value]"
+                    + " [--external-seconds S] [--external-warm-up S]");
             System.exit(2);
             return;
         }
@@ -178,10 +186,20 @@ public final class PipelineBenchmark {
                 Scenarios outside = new Scenarios(broker.bootstrapServers(), options.managedMemory(), options.jobArgs(), true);
                 external = outside.externalOpenLoop(String.format(Locale.ROOT,
                                 "external JVMs (broker, job, load): open loop at %.0f/s, at-least-once", half), "at-least-once",
-                        Scenarios.Schedule.steady(half, seconds), Path.of("").toAbsolutePath(), taskManagerJvmOptions());
+                        Scenarios.Schedule.steady(half, options.externalSeconds()), options.externalWarmUp(),
+                        Path.of("").toAbsolutePath(), taskManagerJvmOptions());
             }
         }
-        for (ScenarioResult r : Arrays.asList(open, openEo, spike, tail, external)) {
+        ScenarioResult cold = null;
+        if (want.contains("cold")) {
+            Path brokerDir = Files.createTempDirectory("switchboard-bench-broker");
+            try (dev.switchboard.testkit.KafkaProcess broker = dev.switchboard.testkit.KafkaProcess.start(brokerDir)) {
+                Scenarios outside = new Scenarios(broker.bootstrapServers(), options.managedMemory(), options.jobArgs(), true);
+                cold = outside.coldBacklog("cold start (broker and job in their own JVMs): a backlog drained from the job's"
+                        + " first record, at-least-once", options.backlog(), Path.of("").toAbsolutePath(), taskManagerJvmOptions());
+            }
+        }
+        for (ScenarioResult r : Arrays.asList(open, openEo, spike, tail, external, cold)) {
             if (r != null) {
                 results.add(r);
             }

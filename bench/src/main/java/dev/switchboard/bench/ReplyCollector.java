@@ -39,6 +39,9 @@ private final String bootstrapServers;
     final TreeMap<Long, Long> maxBySecond = new TreeMap<>();
     private final Set<String> idempotencyKeys = new HashSet<>();
     final Histogram latency = new Histogram(3_600_000L, 3);
+    /** Latency of the inputs sent at or after {@link #warmAfter} (epoch ms): the part of a run after its warm-up. */
+    final Histogram warmLatency = new Histogram(3_600_000L, 3);
+    volatile long warmAfter = Long.MAX_VALUE;
     private final List<Long> arrivals = new ArrayList<>();
     private volatile long firstOutputs;
     private long deadLettered;
@@ -124,12 +127,31 @@ private final String bootstrapServers;
         if (answered.add(r.topic() + "|" + new String(r.key(), StandardCharsets.UTF_8) + "|" + source)) {
             String received = KafkaClients.header(r, Headers.SOURCE_RECEIVED_AT);
             if (received != null) {
-                latency.recordValue(Math.max(0, Math.min(3_600_000L, at - Long.parseLong(received))));
+                long sent = Long.parseLong(received);
+                latency.recordValue(Math.max(0, Math.min(3_600_000L, at - sent)));
+                if (sent >= warmAfter) {
+                    warmLatency.recordValue(Math.max(0, Math.min(3_600_000L, at - sent)));
+                }
                 maxBySecond.merge(Long.parseLong(received) / 1000, at - Long.parseLong(received), Math::max);
             }
             arrivals.add(at);
             firstOutputs++;
         }
+    }
+
+    /** Outputs per second of append time, from the second of the first output. */
+    long[] outputsPerSecond() {
+        List<Long> sorted = new ArrayList<>(arrivals);
+        sorted.sort(null);
+        if (sorted.isEmpty()) {
+            return new long[0];
+        }
+        long first = sorted.get(0);
+        long[] counts = new long[(int) ((sorted.get(sorted.size() - 1) - first) / 1000) + 1];
+        for (long at : sorted) {
+            counts[(int) ((at - first) / 1000)]++;
+        }
+        return counts;
     }
 
     /** Outputs per second between 10 % and 90 % of the expected outputs, by their append times. */

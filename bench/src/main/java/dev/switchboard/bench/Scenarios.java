@@ -33,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -186,18 +187,12 @@ final class Scenarios {
      * the broker wherever this instance points (its own JVM for the external scenario). Prints the job process's and
      * the machine's CPU per message over the scheduled window.
      */
-    ScenarioResult externalOpenLoop(String name, String guarantee, Schedule schedule, Path root, String jvmOptions)
-            throws Exception {
+    ScenarioResult externalOpenLoop(String name, String guarantee, Schedule schedule, int warmUpSeconds, Path root,
+            String jvmOptions) throws Exception {
         Topics topics = new Topics("bench" + (++run) + ".");
         createTopics(topics);
-        JobConfig config = config(topics, guarantee, List.of());
-        List<String> command = new ArrayList<>(List.of(root.resolve("bin/switchboard").toString(), "run"));
-        command.addAll(configArgs(topics, guarantee, List.of()));
         Path log = root.resolve("logs").resolve("bench-external-job.log");
-        Files.createDirectories(log.getParent());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("JAVA_OPTS", jvmOptions);
-        Process job = builder.start();
+        Process job = startJob(topics, guarantee, root, jvmOptions, log);
         try {
             DemoTraffic traffic = traffic(topics, 1_000, 13);
             Reading probe = read(topics, guarantee, null, "bench-probe-reader");
@@ -218,6 +213,8 @@ final class Scenarios {
             Thread.sleep(3_000);
             long[] jobCpuBefore = processCpuTicks(job.pid());
             long[] machineBefore = machineCpuTicks();
+            // Inputs are stamped with their scheduled send time from now on: the warm part starts warmUpSeconds later.
+            collector.warmAfter = System.currentTimeMillis() + warmUpSeconds * 1000L;
             Loaded loaded = produce(traffic, schedule.actions(), schedule);
             long[] jobCpuAfter = processCpuTicks(job.pid());
             long[] machineAfter = machineCpuTicks();
@@ -234,7 +231,74 @@ final class Scenarios {
                             + " whole machine %.0f µs (over the %.0f s schedule)%n", name, collector.answered.size(),
                     PipelineBenchmark.ms(collector.latency, 50), PipelineBenchmark.ms(collector.latency, 99),
                     PipelineBenchmark.ms(collector.latency, 99.9), jobMicros, machineMicros, schedule.seconds());
+            System.out.printf(Locale.ROOT, "%s: after the first %d s (warm-up): %,d answered, p50 %s ms, p99 %s ms, p99.9 %s ms,"
+                            + " max %s ms (goals: p99 ≤ 50, p99.9 ≤ 100)%n", name, warmUpSeconds, collector.warmLatency.getTotalCount(),
+                    PipelineBenchmark.ms(collector.warmLatency, 50), PipelineBenchmark.ms(collector.warmLatency, 99),
+                    PipelineBenchmark.ms(collector.warmLatency, 99.9), collector.warmLatency.getTotalCount() == 0 ? "–"
+                            : Long.toString(collector.warmLatency.getMaxValue()));
             return collector.result(name, loaded, loaded.records / schedule.seconds());
+        } finally {
+            job.destroy();
+            if (!job.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                job.destroyForcibly();
+            }
+            deleteCheckpoints(topics);
+        }
+    }
+
+    /** {@code bin/switchboard run} for these topics in a JVM of its own, its output in {@code log}. */
+    private Process startJob(Topics topics, String guarantee, Path root, String jvmOptions, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of(root.resolve("bin/switchboard").toString(), "run"));
+        command.addAll(configArgs(topics, guarantee, List.of()));
+        Files.createDirectories(log.getParent());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("JAVA_OPTS", jvmOptions);
+        return builder.start();
+    }
+
+    /**
+     * Warm-up from a cold JVM: the backlog is written first, then the job is started with {@code bin/switchboard run} in
+     * a JVM of its own (as in {@link #externalOpenLoop}), and its outputs are counted per second of append time from the
+     * second of its first output (its first records). Prints the rate of each second, the sustained rate (the median
+     * second of the drain's second half) and the first second whose rate reaches 90 % of it.
+     */
+    ScenarioResult coldBacklog(String name, int actions, Path root, String jvmOptions) throws Exception {
+        Topics topics = new Topics("bench" + (++run) + ".");
+        createTopics(topics);
+        Loaded loaded = produce(traffic(topics, 1_000, 7), actions, null);
+        Reading reading = read(topics, "at-least-once", null, "bench-reader");
+        Thread.sleep(2_000);
+        Path log = root.resolve("logs").resolve("bench-cold-job.log");
+        long started = System.nanoTime();
+        Process job = startJob(topics, "at-least-once", root, jvmOptions, log);
+        try {
+            ReplyCollector collector = reading.collector();
+            while (collector.firstOutputs() == 0 && System.nanoTime() - started < 180_000_000_000L) {
+                if (!job.isAlive()) {
+                    throw new IllegalStateException("the job process ended (exit " + job.exitValue() + "); see " + log);
+                }
+                Thread.sleep(100);
+            }
+            System.out.printf(Locale.ROOT, "%s: first output %.1f s after the job's process started%n", name,
+                    (System.nanoTime() - started) / 1e9);
+            awaitOutputs(collector, loaded.expectedOutputs());
+            reading.stop();
+            long[] perSecond = collector.outputsPerSecond();
+            // The last second is partial; the sustained rate is the median of the second half's full seconds.
+            long[] later = Arrays.copyOfRange(perSecond, perSecond.length / 2, Math.max(perSecond.length / 2 + 1, perSecond.length - 1));
+            long[] sorted = later.clone();
+            Arrays.sort(sorted);
+            long sustained = sorted[sorted.length / 2];
+            int reached = -1;
+            for (int i = 0; i < perSecond.length && reached < 0; i++) {
+                if (perSecond[i] >= 0.9 * sustained) {
+                    reached = i;
+                }
+            }
+            System.out.println(name + ": outputs per second from the first: " + Arrays.toString(perSecond));
+            System.out.printf(Locale.ROOT, "%s: sustained %,d/s (median second of the second half); 90 %% of it first in second %d"
+                    + " after the first output (goal: within 20 s)%n", name, sustained, reached);
+            return collector.result(name, loaded, sustained);
         } finally {
             job.destroy();
             if (!job.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {

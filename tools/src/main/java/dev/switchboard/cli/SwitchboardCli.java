@@ -446,7 +446,7 @@ public final class SwitchboardCli {
         s.println("  gateway --bootstrap-servers H:P --bots-file FILE [--port 8080]   platform webhooks, verified, into chat.in.<platform>");
         s.println("  normalize <platform>           raw payload on stdin -> unified message(s) as JSON");
         s.println("  format <platform>              reply JSON {chatId, text, replyToMessageId, threadId} on stdin -> request body");
-        s.println("  savepoint inspect|show|erase-user ...  the dialogue state of a savepoint (see README, Savepoint tools)");
+        s.println("  savepoint inspect|show|erase-user|migrate ...  the dialogue state of a savepoint (see README, Savepoint tools)");
         s.println("  erase-user --redis URL --bot ID --platform P --user ID   a user's links and routes in Redis (with savepoint erase-user)");
         s.println("  kafka [--topic-prefix chat.]   a real single-node KRaft broker with the topics, until Ctrl-C");
         s.println("  tail --bootstrap-servers H:P   print replies, dead letters, handoffs and delivery outcomes as JSON lines");
