@@ -11,13 +11,15 @@ import java.util.TreeMap;
 
 /**
  * {@code --name value} or {@code --name=value} arguments of the jobs: known options (with their defaults), options
- * that may repeat, and {@code --kafka.<property>} pass-through; each mistake is a message naming the option.
+ * that may repeat, {@code --kafka.<property>} and {@code --flink.<option>} pass-through; each mistake is a message naming
+ * the option.
  */
 final class Args {
     private final Map<String, String[]> options;
     private final Map<String, String> values = new TreeMap<>();
     private final Map<String, List<String>> repeated = new TreeMap<>();
     private final Map<String, String> kafka = new TreeMap<>();
+    private final Map<String, String> flink = new TreeMap<>();
 
     private Args(Map<String, String[]> options) {
         this.options = options;
@@ -44,6 +46,8 @@ final class Args {
             }
             if (name.startsWith("kafka.")) {
                 a.kafka.put(name.substring("kafka.".length()), value);
+            } else if (name.startsWith("flink.") && name.length() > "flink.".length()) {
+                a.flink.put(name.substring("flink.".length()), value);
             } else if (repeatable.contains(name)) {
                 a.repeated.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
             } else if (options.containsKey(name)) {
@@ -52,7 +56,7 @@ final class Args {
                 List<String> known = new ArrayList<>(options.keySet());
                 repeatable.stream().filter(r -> !options.containsKey(r)).forEach(known::add);
                 throw new IllegalArgumentException("unknown option --" + name + " (known: " + String.join(", ", known)
-                        + ", kafka.<property>)");
+                        + ", kafka.<property>, flink.<option>)");
             }
         }
         return a;
@@ -69,6 +73,10 @@ final class Args {
 
     Map<String, String> kafka() {
         return kafka;
+    }
+
+    Map<String, String> flink() {
+        return flink;
     }
 
     /** A duration such as {@code 30s}; {@code positive}: zero refused too. */

@@ -40,7 +40,8 @@ public record JobConfig(
         boolean answerEdits,
         Bots definitions,
         StateCipher stateCipher,
-        RedisSettings redis) {
+        RedisSettings redis,
+        Map<String, String> flinkOptions) {
 
     /** Every option with its default ({@code null}: required or unset) and meaning, for --help and the README. */
     public static final Map<String, String[]> OPTIONS = options();
@@ -85,7 +86,10 @@ public record JobConfig(
         return java.util.Collections.unmodifiableMap(o);
     }
 
-    /** Parses arguments; {@code kafka.<property>} options pass client properties through. */
+    /**
+     * Parses arguments; {@code kafka.<property>} options pass client properties through, {@code flink.<option>} options
+     * Flink configuration options into the job's configuration.
+     */
     public static JobConfig parse(List<String> args) {
         Args a = Args.parse(args, OPTIONS, java.util.Set.of("bot", "bots-dir"));
         return fromValues(a, definitions(a.repeated("bot").stream().map(Path::of).toList(),
@@ -187,7 +191,8 @@ public record JobConfig(
         return new JobConfig(kafka, topics, botId, dialogue, checkpointInterval, v.get("checkpoint-dir"),
                 v.duration("buffer-timeout", false), p,
                 v.duration("understand-timeout", false), capacity, inference, botSettings(v.get("bots-file")), groupPolicy,
-                v.bool("answer-edits"), definitions, stateCipher(v.get("state-key-file"), definitions), redis(v));
+                v.bool("answer-edits"), definitions, stateCipher(v.get("state-key-file"), definitions), redis(v),
+                java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(v.flink())));
     }
 
     private static RedisSettings redis(Args v) {

@@ -81,6 +81,9 @@ public final class SwitchboardJob {
         // Someone is waiting for each reply: ship network buffers after at most this long instead of
         // Flink's default 100 ms.
         conf.set(ExecutionOptions.BUFFER_TIMEOUT, config.bufferTimeout());
+        // --flink.<option> value: any other Flink option for this job (RocksDB tuning, the changelog state backend),
+        // after the settings above, so the user's word is the last.
+        conf.addAll(Configuration.fromMap(config.flinkOptions()));
         return conf;
     }
 

@@ -81,6 +81,21 @@ class JobConfigTest {
     }
 
     @Test
+    void flinkOptionsGoIntoTheJobsConfigurationLast() {
+        JobConfig c = JobConfig.parse(List.of("--bootstrap-servers", "k:9092", "--flink.state.changelog.enabled", "true",
+                "--flink.state.backend.rocksdb.writebuffer.size=8mb", "--flink.pipeline.object-reuse", "false"));
+        org.apache.flink.configuration.Configuration conf = SwitchboardJob.jobConfiguration(c);
+        assertThat(conf.get(org.apache.flink.configuration.StateChangelogOptions.ENABLE_STATE_CHANGE_LOG)).isTrue();
+        assertThat(conf.toMap()).containsEntry("state.backend.rocksdb.writebuffer.size", "8mb");
+        // The user's word is the last, the job's own settings included.
+        assertThat(conf.get(org.apache.flink.configuration.PipelineOptions.OBJECT_REUSE)).isFalse();
+        assertThat(SwitchboardJob.jobConfiguration(JobConfig.parse(List.of("--bootstrap-servers", "k:9092")))
+                .get(org.apache.flink.configuration.PipelineOptions.OBJECT_REUSE)).isTrue();
+        assertThatThrownBy(() -> JobConfig.parse(List.of("--bootstrap-servers", "k:9092", "--flink.", "x")))
+                .hasMessageContaining("unknown option --flink.");
+    }
+
+    @Test
     void mistakesAreNamed() {
         assertThatThrownBy(() -> JobConfig.parse(List.of())).hasMessageContaining("--bootstrap-servers is required");
         assertThatThrownBy(() -> JobConfig.parse(List.of("--bootstrap-servers", "k:1", "--delivery-guarantee", "twice")))
