@@ -10,6 +10,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -81,6 +82,11 @@ public final class SwitchboardJob {
         // Someone is waiting for each reply: ship network buffers after at most this long instead of
         // Flink's default 100 ms.
         conf.set(ExecutionOptions.BUFFER_TIMEOUT, config.bufferTimeout());
+        // Smaller RocksDB memtables (8 MB, Flink's default is 64 MB) fill and flush in the background between
+        // checkpoints, so the flush in a checkpoint's synchronous part, on the task thread, has less to write: the
+        // slowest replies around checkpoints came down (BENCHMARKS.md, performance). --flink.state.backend.rocksdb.
+        // writebuffer.size overrides it.
+        conf.set(org.apache.flink.state.rocksdb.RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, MemorySize.parse("8mb"));
         // --flink.<option> value: any other Flink option for this job (RocksDB tuning, the changelog state backend),
         // after the settings above, so the user's word is the last.
         conf.addAll(Configuration.fromMap(config.flinkOptions()));

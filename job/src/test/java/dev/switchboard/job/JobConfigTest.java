@@ -87,6 +87,9 @@ class JobConfigTest {
         org.apache.flink.configuration.Configuration conf = SwitchboardJob.jobConfiguration(c);
         assertThat(conf.get(org.apache.flink.configuration.StateChangelogOptions.ENABLE_STATE_CHANGE_LOG)).isTrue();
         assertThat(conf.toMap()).containsEntry("state.backend.rocksdb.writebuffer.size", "8mb");
+        assertThat(SwitchboardJob.jobConfiguration(JobConfig.parse(List.of("--bootstrap-servers", "k:9092",
+                "--flink.state.backend.rocksdb.writebuffer.size", "32mb"))).toMap())
+                .containsEntry("state.backend.rocksdb.writebuffer.size", "32mb");
         // The user's word is the last, the job's own settings included.
         assertThat(conf.get(org.apache.flink.configuration.PipelineOptions.OBJECT_REUSE)).isFalse();
         assertThat(SwitchboardJob.jobConfiguration(JobConfig.parse(List.of("--bootstrap-servers", "k:9092")))
