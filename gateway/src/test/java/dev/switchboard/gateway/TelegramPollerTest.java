@@ -108,6 +108,9 @@ class TelegramPollerTest {
                 api.throttlesToServe.set(1);
                 api.add(102, 7, "48213");
                 waitFor(() -> poller.offset() == 103);
+                // The next long poll confirms 102 to Telegram by asking from 103: wait for it before the poller stops
+                // (it may have been between two polls when its own offset moved).
+                waitFor(() -> api.offsets.contains(103L));
             }
             List<ConsumerRecord<byte[], byte[]>> records = KafkaClients.readAtLeast(kafka.bootstrapServers(), topics.inbound("telegram"),
                     4, Duration.ofSeconds(5));

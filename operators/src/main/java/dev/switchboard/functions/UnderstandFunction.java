@@ -148,7 +148,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
      * Bot semantics built on this JVM, by {@link BotSemantics#contentHash}: the slots of a TaskManager, and versions
      * that change only replies, share one build (embedding the examples is the expensive part of loading a bot).
      */
-    private static final Map<String, BotSemantics> SEMANTICS = new ConcurrentHashMap<>();
+    private static final Map<String, CompletableFuture<BotSemantics>> SEMANTICS = new ConcurrentHashMap<>();
     private static final int SEMANTICS_KEPT = 32;
     private static final Map<String, RecentTexts<BotSemantics.Analysis>> ANALYSES = new ConcurrentHashMap<>();
 
@@ -227,6 +227,7 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         // The encoders the bot's languages need, then its examples and questions embedded (once per JVM and content).
         Map<SentenceEncoder.Model, EncoderService> encoders = new java.util.LinkedHashMap<>();
         InferenceService service = null;
+        CompletableFuture<InferenceService> training = null;
         try {
             for (String language : bot.languages()) {
                 SentenceEncoder.Model model = SentenceEncoder.forLanguage(language);
@@ -234,37 +235,63 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
                     encoders.put(model, EncoderService.acquire(model, settings, gpu));
                 }
             }
-            BotSemantics semantics = semantics(bot, encoders);
             if (bot.settings().understanding() == BotDefinition.UnderstandingMode.ENCODER) {
-                return new Loaded(bot, null, new BotKeywordRules(bot), null, semantics, Map.copyOf(encoders), analyses(bot));
+                return new Loaded(bot, null, new BotKeywordRules(bot), null, semantics(bot, encoders), Map.copyOf(encoders),
+                        analyses(bot));
             }
-            service = acquire(bot, gpu);
+            // The n-gram model is trained on another thread while this one embeds: a start waits for the longer of
+            // the two instead of their sum.
+            training = CompletableFuture.supplyAsync(() -> acquire(bot, gpu), TRAINER);
+            BotSemantics semantics = semantics(bot, encoders);
+            try {
+                service = training.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
             return new Loaded(bot, decorator == null ? service : decorator.apply(service), new BotKeywordRules(bot), service,
                     semantics, Map.copyOf(encoders), analyses(bot));
         } catch (RuntimeException e) {
             encoders.values().forEach(EncoderService::release);
             if (service != null) {
                 service.release();
+            } else if (training != null) {
+                training.thenAccept(InferenceService::release);
             }
             throw e;
         }
     }
 
+    /**
+     * The bot's semantics, built once per JVM and content: the slots of a TaskManager opening at the same time wait for
+     * the one that builds it instead of each embedding the same examples (which doubled a start's embedding work).
+     */
     private static BotSemantics semantics(BotDefinition bot, Map<SentenceEncoder.Model, EncoderService> encoders) {
         String hash = BotSemantics.contentHash(bot);
-        BotSemantics cached = SEMANTICS.get(hash);
-        if (cached != null) {
-            return cached;
-        }
-        long start = System.nanoTime();
-        BotSemantics built = BotSemantics.build(bot, (model, texts) -> encoders.get(model).embedAll(texts));
-        LOG.info("Bot {} version {}: {} examples and {} knowledge entries embedded in {} ms", bot.id(), bot.version(),
-                BotModels.examples(bot).size(), bot.knowledge().entries().size(), (System.nanoTime() - start) / 1_000_000);
+        CompletableFuture<BotSemantics> mine = new CompletableFuture<>();
         if (SEMANTICS.size() >= SEMANTICS_KEPT) {
-            SEMANTICS.clear();
+            SEMANTICS.values().removeIf(CompletableFuture::isDone);
         }
-        SEMANTICS.putIfAbsent(hash, built);
-        return built;
+        CompletableFuture<BotSemantics> existing = SEMANTICS.putIfAbsent(hash, mine);
+        if (existing != null) {
+            try {
+                return existing.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        try {
+            long start = System.nanoTime();
+            BotSemantics built = BotSemantics.build(bot, (model, texts) -> encoders.get(model).embedAll(texts));
+            LOG.info("Bot {} version {}: {} examples and {} knowledge entries embedded in {} ms", bot.id(), bot.version(),
+                    BotModels.examples(bot).size(), bot.knowledge().entries().size(), (System.nanoTime() - start) / 1_000_000);
+            mine.complete(built);
+            return built;
+        } catch (RuntimeException e) {
+            // Not kept: the next load tries again.
+            SEMANTICS.remove(hash, mine);
+            mine.completeExceptionally(e);
+            throw e;
+        }
     }
 
     /**
@@ -336,6 +363,13 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
 
     /** A bot version loading in the background. */
     private record Pending(BotDefinition definition, CompletableFuture<Loaded> future) {}
+
+    /** Trains a loading bot's n-gram model while the loading thread embeds its examples (daemon threads, per JVM). */
+    private static final java.util.concurrent.ExecutorService TRAINER = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "switchboard-bot-trainer");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Loads published versions that need the encoder, off the task threads (one per JVM, daemon). */
     private static final java.util.concurrent.ExecutorService LOADER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {

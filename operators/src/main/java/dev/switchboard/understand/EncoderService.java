@@ -107,6 +107,7 @@ public final class EncoderService {
         for (int start = 0; start < texts.size(); start += 256) {
             List<String> part = texts.subList(start, Math.min(texts.size(), start + 256));
             float[][] done = encoder.embed(part);
+            encoded.addAndGet(part.size());
             System.arraycopy(done, 0, out, start, done.length);
         }
         return out;
@@ -127,7 +128,7 @@ public final class EncoderService {
         return cacheHits.get();
     }
 
-    /** Texts run through the model (cache misses). */
+    /** Texts run through the model: messages' cache misses and the texts of bots being loaded. */
     public long encoded() {
         return encoded.get();
     }

@@ -326,6 +326,63 @@ class UnderstandFunctionTest {
         assertThat(decisions(reused).get(0)).contains("shipping-abroad");
     }
 
+    /**
+     * Two slots of a TaskManager open the same bot at once: its examples and questions are embedded once, by one of
+     * them, while the other waits (each embedding them was twice a start's embedding work).
+     */
+    @Test
+    void slotsOpeningTogetherEmbedABotsExamplesOnce() throws Exception {
+        // Texts no other test embeds (letters: long numbers would be read as 0000), so none is in the encoders' cache.
+        String unique = Long.toString(System.nanoTime(), 26).chars().mapToObj(c -> String.valueOf((char) (Character.isDigit(c)
+                ? 'q' + c - '0' : c))).collect(java.util.stream.Collectors.joining());
+        StringBuilder yaml = new StringBuilder("bot: slots\nversion: \"1\"\nlanguages: [en]\nintents:\n");
+        for (String intent : List.of("greeting", "hours", "other")) {
+            yaml.append("  ").append(intent).append(":\n    examples:\n      en: [");
+            for (int i = 0; i < 8; i++) {
+                yaml.append(i == 0 ? "" : ", ").append(intent).append(" ").append(unique).append(" example ").append((char) ('a' + i));
+            }
+            yaml.append("]\n    reply:\n      en: \"").append(intent).append("\"\n");
+        }
+        yaml.append("knowledge:\n  min_similarity: 0.7\n  entries:\n    - id: parking\n      questions: {en: [is there parking ")
+                .append(unique).append(", where can I park ").append(unique).append("]}\n      answer: {en: \"Behind the shop.\"}\n");
+        BotDefinition bot = dev.switchboard.bot.BotDefinitionReader.read(
+                yaml.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), "slots.yaml").orThrow();
+        int texts = 3 * 8 + 2;
+        dev.switchboard.understand.EncoderService en = dev.switchboard.understand.EncoderService.acquire(
+                dev.switchboard.understand.SentenceEncoder.ENGLISH, InferenceSettings.DEFAULTS, null);
+        dev.switchboard.understand.EncoderService zh = dev.switchboard.understand.EncoderService.acquire(
+                dev.switchboard.understand.SentenceEncoder.CHINESE, InferenceSettings.DEFAULTS, null);
+        try {
+            long before = en.encoded() + zh.encoded();
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+            java.util.concurrent.ExecutorService slots = java.util.concurrent.Executors.newFixedThreadPool(2);
+            List<java.util.concurrent.Future<?>> opened = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                opened.add(slots.submit(() -> {
+                    try (OneInputStreamOperatorTestHarness<InboundMessage, UnderstoodMessage> harness = new OneInputStreamOperatorTestHarness<>(
+                            new AsyncWaitOperatorFactory<>(new UnderstandFunction(InferenceSettings.DEFAULTS, Bots.of(bot)), 60_000, 10,
+                                    AsyncDataStream.OutputMode.UNORDERED),
+                            TypeInformation.of(InboundMessage.class).createSerializer(
+                                    new org.apache.flink.api.common.serialization.SerializerConfigImpl()))) {
+                        together.await();
+                        harness.open();
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : opened) {
+                f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            slots.shutdown();
+            // One build embeds each example and question once; two builds at once (both missing the cache) up to twice.
+            long embedded = en.encoded() + zh.encoded() - before;
+            assertThat(embedded).as("texts embedded by two slots opening the bot together").isEqualTo(texts);
+        } finally {
+            en.release();
+            zh.release();
+        }
+    }
+
     private static InboundMessage trattoriaMessage(String id, String text) {
         dev.switchboard.model.UnifiedMessage m = new dev.switchboard.model.UnifiedMessage("telegram", "trattoria", id, "t9",
                 "direct", null, null, new dev.switchboard.model.Sender("t9", "Ana", false), "text", text, List.of(), List.of(),
