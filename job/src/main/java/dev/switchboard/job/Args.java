@@ -26,6 +26,11 @@ final class Args {
     }
 
     static Args parse(List<String> args, Map<String, String[]> options, Set<String> repeatable) {
+        return parse(args, options, repeatable, false);
+    }
+
+    /** @param flinkOptions whether {@code --flink.<option>} is accepted (the dialogue job applies them) */
+    static Args parse(List<String> args, Map<String, String[]> options, Set<String> repeatable, boolean flinkOptions) {
         Args a = new Args(options);
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -46,7 +51,7 @@ final class Args {
             }
             if (name.startsWith("kafka.")) {
                 a.kafka.put(name.substring("kafka.".length()), value);
-            } else if (name.startsWith("flink.") && name.length() > "flink.".length()) {
+            } else if (flinkOptions && name.startsWith("flink.") && name.length() > "flink.".length()) {
                 a.flink.put(name.substring("flink.".length()), value);
             } else if (repeatable.contains(name)) {
                 a.repeated.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
@@ -56,7 +61,7 @@ final class Args {
                 List<String> known = new ArrayList<>(options.keySet());
                 repeatable.stream().filter(r -> !options.containsKey(r)).forEach(known::add);
                 throw new IllegalArgumentException("unknown option --" + name + " (known: " + String.join(", ", known)
-                        + ", kafka.<property>, flink.<option>)");
+                        + ", kafka.<property>" + (flinkOptions ? ", flink.<option>" : "") + ")");
             }
         }
         return a;

@@ -91,7 +91,7 @@ public record JobConfig(
      * Flink configuration options into the job's configuration.
      */
     public static JobConfig parse(List<String> args) {
-        Args a = Args.parse(args, OPTIONS, java.util.Set.of("bot", "bots-dir"));
+        Args a = Args.parse(args, OPTIONS, java.util.Set.of("bot", "bots-dir"), true);
         return fromValues(a, definitions(a.repeated("bot").stream().map(Path::of).toList(),
                 a.repeated("bots-dir").stream().map(Path::of).toList()));
     }

@@ -58,6 +58,9 @@ class DeliveryConfigTest {
                 .hasMessageContaining("--request-timeout");
         assertThatThrownBy(() -> DeliveryConfig.parse(List.of("--bootstrap-servers", "k:1", "--retries", "3")))
                 .hasMessageContaining("unknown option --retries");
+        // Flink options pass through to the dialogue job only: here they would be ignored, so they are refused.
+        assertThatThrownBy(() -> DeliveryConfig.parse(List.of("--bootstrap-servers", "k:1", "--flink.state.changelog.enabled", "true")))
+                .hasMessageContaining("unknown option --flink.state.changelog.enabled").hasMessageNotContaining("flink.<option>");
     }
 
     @Test

@@ -471,6 +471,7 @@ public final class SwitchboardCli {
             s.printf("  --%-30s %s%s%n", o.getKey(), o.getValue()[1], def);
         }
         s.printf("  --%-30s %s%n", "kafka.<property> VALUE", "any Kafka client property, e.g. --kafka.security.protocol SASL_SSL");
+        s.printf("  --%-30s %s%n", "flink.<option> VALUE", "any Flink configuration option for the job, e.g. --flink.state.backend.rocksdb.writebuffer.size 16mb");
     }
 
 }
