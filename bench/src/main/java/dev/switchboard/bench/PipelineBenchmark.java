@@ -179,26 +179,13 @@ public final class PipelineBenchmark {
         }
         results.addAll(understanding);
         results.addAll(growth);
-        ScenarioResult external = null;
-        if (want.contains("external")) {
-            Path brokerDir = Files.createTempDirectory("switchboard-bench-broker");
-            try (dev.switchboard.testkit.KafkaProcess broker = dev.switchboard.testkit.KafkaProcess.start(brokerDir)) {
-                Scenarios outside = new Scenarios(broker.bootstrapServers(), options.managedMemory(), options.jobArgs(), true);
-                external = outside.externalOpenLoop(String.format(Locale.ROOT,
-                                "external JVMs (broker, job, load): open loop at %.0f/s, at-least-once", half), "at-least-once",
-                        Scenarios.Schedule.steady(half, options.externalSeconds()), options.externalWarmUp(),
-                        Path.of("").toAbsolutePath(), taskManagerJvmOptions());
-            }
-        }
-        ScenarioResult cold = null;
-        if (want.contains("cold")) {
-            Path brokerDir = Files.createTempDirectory("switchboard-bench-broker");
-            try (dev.switchboard.testkit.KafkaProcess broker = dev.switchboard.testkit.KafkaProcess.start(brokerDir)) {
-                Scenarios outside = new Scenarios(broker.bootstrapServers(), options.managedMemory(), options.jobArgs(), true);
-                cold = outside.coldBacklog("cold start (broker and job in their own JVMs): a backlog drained from the job's"
-                        + " first record, at-least-once", options.backlog(), Path.of("").toAbsolutePath(), taskManagerJvmOptions());
-            }
-        }
+        ScenarioResult external = !want.contains("external") ? null : withOwnBroker(outside -> outside.externalOpenLoop(
+                String.format(Locale.ROOT, "external JVMs (broker, job, load): open loop at %.0f/s, at-least-once", half),
+                "at-least-once", Scenarios.Schedule.steady(half, options.externalSeconds()), options.externalWarmUp(),
+                Path.of("").toAbsolutePath(), taskManagerJvmOptions()));
+        ScenarioResult cold = !want.contains("cold") ? null : withOwnBroker(outside -> outside.coldBacklog(
+                "cold start (broker and job in their own JVMs): a backlog drained from the job's first record, at-least-once",
+                options.backlog(), Path.of("").toAbsolutePath(), taskManagerJvmOptions()));
         for (ScenarioResult r : Arrays.asList(open, openEo, spike, tail, external, cold)) {
             if (r != null) {
                 results.add(r);
@@ -305,6 +292,18 @@ public final class PipelineBenchmark {
                 items += batch.size();
             }
             return items / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** A scenario that needs the broker in a JVM of its own (started for it, stopped after). */
+    private interface OwnBrokerScenario {
+        ScenarioResult run(Scenarios outside) throws Exception;
+    }
+
+    private ScenarioResult withOwnBroker(OwnBrokerScenario scenario) throws Exception {
+        Path brokerDir = Files.createTempDirectory("switchboard-bench-broker");
+        try (dev.switchboard.testkit.KafkaProcess broker = dev.switchboard.testkit.KafkaProcess.start(brokerDir)) {
+            return scenario.run(new Scenarios(broker.bootstrapServers(), options.managedMemory(), options.jobArgs(), true));
         }
     }
 

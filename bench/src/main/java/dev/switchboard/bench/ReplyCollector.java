@@ -128,11 +128,12 @@ private final String bootstrapServers;
             String received = KafkaClients.header(r, Headers.SOURCE_RECEIVED_AT);
             if (received != null) {
                 long sent = Long.parseLong(received);
-                latency.recordValue(Math.max(0, Math.min(3_600_000L, at - sent)));
+                long took = Math.max(0, Math.min(3_600_000L, at - sent));
+                latency.recordValue(took);
                 if (sent >= warmAfter) {
-                    warmLatency.recordValue(Math.max(0, Math.min(3_600_000L, at - sent)));
+                    warmLatency.recordValue(took);
                 }
-                maxBySecond.merge(Long.parseLong(received) / 1000, at - Long.parseLong(received), Math::max);
+                maxBySecond.merge(sent / 1000, at - sent, Math::max);
             }
             arrivals.add(at);
             firstOutputs++;

@@ -238,12 +238,17 @@ final class Scenarios {
                             : Long.toString(collector.warmLatency.getMaxValue()));
             return collector.result(name, loaded, loaded.records / schedule.seconds());
         } finally {
-            job.destroy();
-            if (!job.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                job.destroyForcibly();
-            }
-            deleteCheckpoints(topics);
+            stopJob(job, topics);
         }
+    }
+
+    /** Ends a job started by {@link #startJob} (SIGTERM, then SIGKILL after 30 s) and drops its checkpoints. */
+    private static void stopJob(Process job, Topics topics) throws Exception {
+        job.destroy();
+        if (!job.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            job.destroyForcibly();
+        }
+        deleteCheckpoints(topics);
     }
 
     /** {@code bin/switchboard run} for these topics in a JVM of its own, its output in {@code log}. */
@@ -300,11 +305,7 @@ final class Scenarios {
                     + " after the first output (goal: within 20 s)%n", name, sustained, reached);
             return collector.result(name, loaded, sustained);
         } finally {
-            job.destroy();
-            if (!job.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                job.destroyForcibly();
-            }
-            deleteCheckpoints(topics);
+            stopJob(job, topics);
         }
     }
 

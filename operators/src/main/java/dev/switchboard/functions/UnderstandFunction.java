@@ -196,14 +196,14 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
      * like the semantics: the slots of a TaskManager, and versions that differ only in replies, reuse each other's.
      * None when the encoder cache is off.
      */
-    private RecentTexts<BotSemantics.Analysis> analyses(BotDefinition bot) {
+    private RecentTexts<BotSemantics.Analysis> analyses(BotDefinition bot, String hash) {
         if (settings.encoderCacheSize() <= 0) {
             return null;
         }
         if (ANALYSES.size() >= SEMANTICS_KEPT) {
             ANALYSES.clear();
         }
-        return ANALYSES.computeIfAbsent(BotSemantics.contentHash(bot) + "|" + bot.defaultLanguage() + "|"
+        return ANALYSES.computeIfAbsent(hash + "|" + bot.defaultLanguage() + "|"
                 + settings.encoderCacheSize(), k -> new RecentTexts<>(settings.encoderCacheSize()));
     }
 
@@ -228,6 +228,8 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         Map<SentenceEncoder.Model, EncoderService> encoders = new java.util.LinkedHashMap<>();
         InferenceService service = null;
         CompletableFuture<InferenceService> training = null;
+        // What the embeddings and their analyses depend on: the key of both per-JVM caches.
+        String hash = BotSemantics.contentHash(bot);
         try {
             for (String language : bot.languages()) {
                 SentenceEncoder.Model model = SentenceEncoder.forLanguage(language);
@@ -236,20 +238,16 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
                 }
             }
             if (bot.settings().understanding() == BotDefinition.UnderstandingMode.ENCODER) {
-                return new Loaded(bot, null, new BotKeywordRules(bot), null, semantics(bot, encoders), Map.copyOf(encoders),
-                        analyses(bot));
+                return new Loaded(bot, null, new BotKeywordRules(bot), null, semantics(bot, hash, encoders),
+                        Map.copyOf(encoders), analyses(bot, hash));
             }
             // The n-gram model is trained on another thread while this one embeds: a start waits for the longer of
             // the two instead of their sum.
             training = CompletableFuture.supplyAsync(() -> acquire(bot, gpu), TRAINER);
-            BotSemantics semantics = semantics(bot, encoders);
-            try {
-                service = training.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : e;
-            }
+            BotSemantics semantics = semantics(bot, hash, encoders);
+            service = join(training);
             return new Loaded(bot, decorator == null ? service : decorator.apply(service), new BotKeywordRules(bot), service,
-                    semantics, Map.copyOf(encoders), analyses(bot));
+                    semantics, Map.copyOf(encoders), analyses(bot, hash));
         } catch (RuntimeException e) {
             encoders.values().forEach(EncoderService::release);
             if (service != null) {
@@ -261,23 +259,27 @@ public class UnderstandFunction extends RichAsyncFunction<InboundMessage, Unders
         }
     }
 
+    /** The future's value, or the exception it failed with (not wrapped). */
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
     /**
      * The bot's semantics, built once per JVM and content: the slots of a TaskManager opening at the same time wait for
      * the one that builds it instead of each embedding the same examples (which doubled a start's embedding work).
      */
-    private static BotSemantics semantics(BotDefinition bot, Map<SentenceEncoder.Model, EncoderService> encoders) {
-        String hash = BotSemantics.contentHash(bot);
+    private static BotSemantics semantics(BotDefinition bot, String hash, Map<SentenceEncoder.Model, EncoderService> encoders) {
         CompletableFuture<BotSemantics> mine = new CompletableFuture<>();
         if (SEMANTICS.size() >= SEMANTICS_KEPT) {
             SEMANTICS.values().removeIf(CompletableFuture::isDone);
         }
         CompletableFuture<BotSemantics> existing = SEMANTICS.putIfAbsent(hash, mine);
         if (existing != null) {
-            try {
-                return existing.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : e;
-            }
+            return join(existing);
         }
         try {
             long start = System.nanoTime();

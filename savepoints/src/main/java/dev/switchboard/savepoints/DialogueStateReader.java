@@ -14,7 +14,6 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
 import org.apache.flink.util.Collector;
 
-import java.io.IOException;
 import java.util.ArrayList;
 
 /**
@@ -53,7 +52,7 @@ public class DialogueStateReader extends KeyedStateReaderFunction<String, Sessio
             if (turns != null) {
                 for (Turn t : turns) {
                     s.history.add(t);
-                    size(t);
+                    turnSerializer.serialize(t, buffer);
                 }
             }
             out.collect(new SessionRecord(key, s, buffer.length()));
@@ -64,9 +63,5 @@ public class DialogueStateReader extends KeyedStateReaderFunction<String, Sessio
             legacySerializer.serialize(s, buffer);
             out.collect(new SessionRecord(key, s, buffer.length(), true));
         }
-    }
-
-    private void size(Turn t) throws IOException {
-        turnSerializer.serialize(t, buffer);
     }
 }

@@ -183,12 +183,33 @@ public final class SavepointTools {
      * and lets an older savepoint's sessions be inspected in the layout the running job keeps.
      */
     public static long migrate(String savepoint, String target) throws Exception {
-        long whole = sessions(savepoint).stream().filter(r -> r.wholeValue).count();
-        rewrite(savepoint, target, sessions -> sessions, "move savepoint sessions to the split layout");
-        return whole;
+        // Counted while the sessions pass through the rewrite: the savepoint is read once.
+        return rewrite(savepoint, target, sessions -> sessions.map(new CountStoredWhole()),
+                "move savepoint sessions to the split layout").<Long>getAccumulatorResult(CountStoredWhole.NAME);
     }
 
-    private static void rewrite(String savepoint, String target,
+    /** Passes sessions on unchanged, counting those stored whole (an accumulator of the rewriting job). */
+    static final class CountStoredWhole extends org.apache.flink.api.common.functions.RichMapFunction<SessionRecord, SessionRecord> {
+        private static final long serialVersionUID = 1L;
+        static final String NAME = "storedWhole";
+        private final org.apache.flink.api.common.accumulators.LongCounter whole =
+                new org.apache.flink.api.common.accumulators.LongCounter();
+
+        @Override
+        public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
+            getRuntimeContext().addAccumulator(NAME, whole);
+        }
+
+        @Override
+        public SessionRecord map(SessionRecord r) {
+            if (r.wholeValue) {
+                whole.add(1);
+            }
+            return r;
+        }
+    }
+
+    private static org.apache.flink.api.common.JobExecutionResult rewrite(String savepoint, String target,
             java.util.function.UnaryOperator<DataStream<SessionRecord>> change, String jobName) throws Exception {
         if (Objects.equals(savepoint, target)) {
             throw new IllegalArgumentException("write the new savepoint to a new path, not over " + savepoint);
@@ -202,7 +223,7 @@ public final class SavepointTools {
                 .removeOperator(DIALOGUE)
                 .withOperator(DIALOGUE, dialogue)
                 .write(target);
-        env.execute(jobName);
+        return env.execute(jobName);
     }
 
     static final class SessionKey implements KeySelector<SessionRecord, String> {
