@@ -93,6 +93,10 @@ public final class SavepointTools {
         } catch (IllegalArgumentException e) {
             err.println("switchboard savepoint: " + e.getMessage());
             return 2;
+        } catch (java.io.FileNotFoundException e) {
+            // A path that holds no savepoint: its reason, not a stack trace.
+            err.println("switchboard savepoint: " + e.getMessage());
+            return 1;
         }
     }
 

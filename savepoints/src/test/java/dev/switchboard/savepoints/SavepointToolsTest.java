@@ -187,5 +187,10 @@ class SavepointToolsTest {
         assertThat(SavepointTools.run(List.of("inspect"), System.out, e)).isEqualTo(2);
         assertThat(SavepointTools.run(List.of("erase-user", savepoint, "telegram", "1", savepoint), System.out, e)).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("wrong number of arguments").contains("new path");
+        ByteArrayOutputStream missing = new ByteArrayOutputStream();
+        assertThat(SavepointTools.run(List.of("inspect", dir.resolve("no-such-savepoint").toUri().toString()), System.out,
+                new PrintStream(missing, true, StandardCharsets.UTF_8))).isEqualTo(1);
+        assertThat(missing.toString(StandardCharsets.UTF_8)).startsWith("switchboard savepoint: ").contains("no-such-savepoint")
+                .doesNotContain("\tat ");
     }
 }
